@@ -1,0 +1,49 @@
+"""Fixed-window rate limits, kept in Redis when it is configured and in memory otherwise."""
+
+from __future__ import annotations
+
+import time
+from typing import Protocol
+
+from redis.asyncio import Redis
+
+
+class RateLimiter(Protocol):
+    async def hit(self, key: str, *, limit: int, window_seconds: int) -> int:
+        """Count one event; return 0 if allowed, else the seconds until the window resets."""
+        ...
+
+
+class RedisRateLimiter:
+    def __init__(self, redis: Redis, prefix: str) -> None:
+        self._redis = redis
+        self._prefix = prefix
+
+    async def hit(self, key: str, *, limit: int, window_seconds: int) -> int:
+        full_key = f"{self._prefix}:ratelimit:{key}"
+        async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.incr(full_key)
+            pipe.expire(full_key, window_seconds, nx=True)
+            pipe.ttl(full_key)
+            count, _, ttl = await pipe.execute()
+        if count > limit:
+            return max(1, int(ttl))
+        return 0
+
+
+class MemoryRateLimiter:
+    def __init__(self) -> None:
+        self._windows: dict[str, tuple[float, int]] = {}
+
+    async def hit(self, key: str, *, limit: int, window_seconds: int) -> int:
+        now = time.monotonic()
+        if len(self._windows) > 10_000:
+            self._windows = {k: v for k, v in self._windows.items() if v[0] > now}
+        reset_at, count = self._windows.get(key, (now + window_seconds, 0))
+        if reset_at <= now:
+            reset_at, count = now + window_seconds, 0
+        count += 1
+        self._windows[key] = (reset_at, count)
+        if count > limit:
+            return max(1, int(reset_at - now + 0.999))
+        return 0
