@@ -27,9 +27,7 @@ async def purge_expired_auth_records(ctx: dict[str, Any]) -> dict[str, int]:
                 or_(OneTimeCode.expires_at < now, OneTimeCode.consumed_at.is_not(None))
             )
         )
-        tokens = await session.execute(
-            delete(RefreshToken).where(RefreshToken.expires_at < now)
-        )
+        tokens = await session.execute(delete(RefreshToken).where(RefreshToken.expires_at < now))
         sessions = await session.execute(
             delete(AuthSession).where(
                 or_(

@@ -73,9 +73,7 @@ class InProcessJobQueue:
     Jobs still running at shutdown are awaited for a short grace period, then cancelled.
     """
 
-    def __init__(
-        self, functions: dict[str, JobFunction], context: dict[str, Any]
-    ) -> None:
+    def __init__(self, functions: dict[str, JobFunction], context: dict[str, Any]) -> None:
         self._functions = functions
         self._context = context
         self._tasks: set[asyncio.Task[None]] = set()

@@ -48,6 +48,4 @@ class UTCDateTime(TypeDecorator[datetime]):
 # Input: an offset is required (pydantic rejects a naive value with 422), then converted to UTC.
 UTCTimestampIn = Annotated[AwareDatetime, AfterValidator(as_utc)]
 # Output: ISO 8601 with a `Z` suffix.
-UTCTimestamp = Annotated[
-    datetime, PlainSerializer(format_utc, return_type=str, when_used="json")
-]
+UTCTimestamp = Annotated[datetime, PlainSerializer(format_utc, return_type=str, when_used="json")]

@@ -34,7 +34,10 @@ _html_env = Environment(
     undefined=StrictUndefined,
 )
 _text_env = Environment(
-    loader=FileSystemLoader(TEMPLATE_DIR), autoescape=False, undefined=StrictUndefined  # noqa: S701
+    loader=FileSystemLoader(TEMPLATE_DIR),
+    # Plain-text bodies are never rendered as HTML, so escaping would only garble them.
+    autoescape=False,  # noqa: S701
+    undefined=StrictUndefined,
 )
 
 
@@ -99,9 +102,7 @@ class Mailer:
         if self._fastmail is None:
             # The console backend exists so a developer can read codes without a mail server;
             # production refuses to start with it.
-            logger.info(
-                "mail.console", to=email.to, subject=email.subject, body=email.text
-            )
+            logger.info("mail.console", to=email.to, subject=email.subject, body=email.text)
             return
         message = MessageSchema(
             subject=email.subject,

@@ -28,8 +28,13 @@ class User(UUIDPrimaryKey, Timestamped, Base):
     username_key: Mapped[str] = mapped_column(String(32), unique=True, index=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[Role] = mapped_column(
-        Enum(Role, name="user_role", native_enum=False, length=16,
-             values_callable=lambda roles: [role.value for role in roles]),
+        Enum(
+            Role,
+            name="user_role",
+            native_enum=False,
+            length=16,
+            values_callable=lambda roles: [role.value for role in roles],
+        ),
         default=Role.USER,
     )
     email_verified: Mapped[bool] = mapped_column(Boolean, default=False)
