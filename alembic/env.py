@@ -5,9 +5,9 @@ from __future__ import annotations
 import asyncio
 from logging.config import fileConfig
 
+from alembic import context
 from sqlalchemy.engine import Connection
 
-from alembic import context
 from brain_battles.core.config import get_settings
 from brain_battles.core.database import create_engine
 from brain_battles.models import Base
