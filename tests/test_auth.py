@@ -377,3 +377,18 @@ async def test_parallel_signups_same_email(client: AsyncClient, mailbox) -> None
     statuses = sorted(response.status_code for response in responses)
     # One passes the per-address limit; the others are told to wait, none fails.
     assert statuses == [202, 429, 429]
+
+
+async def test_taken_username_retry_at_once(client: AsyncClient, mailbox) -> None:
+    account = await make_account(client, mailbox)
+    email = unique_email()
+    taken = await client.post(
+        f"{API}/auth/signup",
+        json={"email": email, "username": account.username, "password": DEFAULT_PASSWORD},
+    )
+    assert taken.status_code == 409
+    retry = await client.post(
+        f"{API}/auth/signup",
+        json={"email": email, "username": unique_username(), "password": DEFAULT_PASSWORD},
+    )
+    assert retry.status_code == 202

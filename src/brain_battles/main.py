@@ -20,6 +20,7 @@ from brain_battles.core.middleware import BodySizeLimitMiddleware, RequestIdMidd
 from brain_battles.core.services import build_services
 from brain_battles.health import router as health_router
 from brain_battles.periodic import run_periodic_jobs
+from brain_battles.quizzes.invitation_router import router as invitations_router
 from brain_battles.quizzes.router import router as quizzes_router
 from brain_battles.users.router import router as users_router
 
@@ -63,6 +64,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     api.include_router(auth_router)
     api.include_router(users_router)
     api.include_router(quizzes_router)
+    api.include_router(invitations_router)
     api.include_router(attempts_router)
     app.include_router(api)
     app.include_router(health_router)

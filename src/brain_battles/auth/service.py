@@ -67,9 +67,14 @@ async def signup(
     A verified address gets the same response and a notice email instead, so the endpoint
     does not reveal which addresses have accounts.
     """
+    user = await users_service.find_by_email(session, data.email)
+    # Checked before the rate limit, so a person who picks a taken username can retry with
+    # another one at once.
+    await users_service.ensure_username_free(
+        session, data.username, except_user_id=user.id if user else None
+    )
     await _limit(limiter, f"code-email:{data.email}", limit=1, window=CODE_EMAIL_WINDOW_SECONDS)
     password_hash = await hash_password(data.password)
-    user = await users_service.find_by_email(session, data.email)
 
     if user is not None and user.email_verified:
         queue_email(
@@ -81,9 +86,6 @@ async def signup(
         logger.info("auth.signup_for_verified_email", user_id=str(user.id))
         return
 
-    await users_service.ensure_username_free(
-        session, data.username, except_user_id=user.id if user else None
-    )
     if user is None:
         user = User(email=data.email, email_verified=False, is_active=True)
         session.add(user)
