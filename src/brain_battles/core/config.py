@@ -54,6 +54,12 @@ class Settings(BaseSettings):
     def _empty_retention_as_unset(cls, value: object) -> object:
         return None if value == "" else value
 
+    @field_validator("secret_key", mode="before")
+    @classmethod
+    def _empty_secret_as_default(cls, value: object) -> object:
+        # `SECRET_KEY=` in a copied .env means "not set", not "sign tokens with no key".
+        return DEVELOPMENT_SECRET_KEY if value in ("", None) else value
+
     @model_validator(mode="after")
     def _check_production(self) -> Settings:
         if self.environment != "production":

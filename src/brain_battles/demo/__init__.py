@@ -1,0 +1,1 @@
+"""Demo content for trying the service: an author account and published quizzes."""
