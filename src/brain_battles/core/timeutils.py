@@ -45,7 +45,15 @@ class UTCDateTime(TypeDecorator[datetime]):
         return None if value is None else as_utc(value)
 
 
+def _to_utc_checked(value: datetime) -> datetime:
+    try:
+        return value.astimezone(UTC)
+    except OverflowError as exc:
+        # 9999-12-31T23:00-05:00 is a valid input but has no UTC equivalent.
+        raise ValueError("timestamp is out of range once converted to UTC") from exc
+
+
 # Input: an offset is required (pydantic rejects a naive value with 422), then converted to UTC.
-UTCTimestampIn = Annotated[AwareDatetime, AfterValidator(as_utc)]
+UTCTimestampIn = Annotated[AwareDatetime, AfterValidator(_to_utc_checked)]
 # Output: ISO 8601 with a `Z` suffix.
 UTCTimestamp = Annotated[datetime, PlainSerializer(format_utc, return_type=str, when_used="json")]
