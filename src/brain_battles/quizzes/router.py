@@ -10,7 +10,7 @@ from fastapi import APIRouter, Body, Query, Response, status
 from brain_battles.auth.dependencies import CurrentUser
 from brain_battles.core.dependencies import SessionDep
 from brain_battles.core.pagination import Page, PageParamsDep
-from brain_battles.quizzes import service
+from brain_battles.quizzes import content, service
 from brain_battles.quizzes.schemas import (
     OptionAuthorView,
     OptionCreate,
@@ -185,7 +185,7 @@ async def add_question(
     quiz_id: uuid.UUID, body: QuestionCreate, session: SessionDep, user: CurrentUser
 ) -> QuestionAuthorView:
     """Add a question with its options at `position`, or last when omitted."""
-    question = await service.add_question(session, quiz_id, user, body)
+    question = await content.add_question(session, quiz_id, user, body)
     return QuestionAuthorView.from_question(question)
 
 
@@ -202,7 +202,7 @@ async def update_question(
     user: CurrentUser,
 ) -> QuestionAuthorView:
     """Change a question's fields or move it to another position."""
-    question = await service.update_question(session, quiz_id, question_id, user, body)
+    question = await content.update_question(session, quiz_id, question_id, user, body)
     return QuestionAuthorView.from_question(question)
 
 
@@ -215,7 +215,7 @@ async def delete_question(
     quiz_id: uuid.UUID, question_id: uuid.UUID, session: SessionDep, user: CurrentUser
 ) -> Response:
     """Delete a question and move the questions after it up one position."""
-    await service.delete_question(session, quiz_id, question_id, user)
+    await content.delete_question(session, quiz_id, question_id, user)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -233,7 +233,7 @@ async def add_option(
     user: CurrentUser,
 ) -> OptionAuthorView:
     """Add an option. A correct one unmarks the others of a single or true_false question."""
-    option = await service.add_option(session, quiz_id, question_id, user, body)
+    option = await content.add_option(session, quiz_id, question_id, user, body)
     return OptionAuthorView.from_option(option)
 
 
@@ -251,7 +251,7 @@ async def update_option(
     user: CurrentUser,
 ) -> OptionAuthorView:
     """Change an option. Marking it correct unmarks the others of a single-answer question."""
-    option = await service.update_option(session, quiz_id, question_id, option_id, user, body)
+    option = await content.update_option(session, quiz_id, question_id, option_id, user, body)
     return OptionAuthorView.from_option(option)
 
 
@@ -268,5 +268,5 @@ async def delete_option(
     user: CurrentUser,
 ) -> Response:
     """Delete an option and move the options after it up one position."""
-    await service.delete_option(session, quiz_id, question_id, option_id, user)
+    await content.delete_option(session, quiz_id, question_id, option_id, user)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
