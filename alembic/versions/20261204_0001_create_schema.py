@@ -117,6 +117,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_attempts_quiz_id'), ['quiz_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_attempts_status'), ['status'], unique=False)
         batch_op.create_index(batch_op.f('ix_attempts_user_id'), ['user_id'], unique=False)
+        batch_op.create_index('uq_attempts_one_in_progress', ['quiz_id', 'user_id'], unique=True, postgresql_where=sa.text("status = 'in_progress'"), sqlite_where=sa.text("status = 'in_progress'"))
 
     op.create_table('questions',
     sa.Column('quiz_id', sa.Uuid(), nullable=False),
@@ -235,6 +236,7 @@ def downgrade() -> None:
 
     op.drop_table('questions')
     with op.batch_alter_table('attempts', schema=None) as batch_op:
+        batch_op.drop_index('uq_attempts_one_in_progress', postgresql_where=sa.text("status = 'in_progress'"), sqlite_where=sa.text("status = 'in_progress'"))
         batch_op.drop_index(batch_op.f('ix_attempts_user_id'))
         batch_op.drop_index(batch_op.f('ix_attempts_status'))
         batch_op.drop_index(batch_op.f('ix_attempts_quiz_id'))

@@ -6,7 +6,17 @@ import enum
 import uuid
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, Enum, Float, ForeignKey, Integer, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Enum,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from brain_battles.core.database import Base, UUIDPrimaryKey
@@ -22,6 +32,17 @@ class AttemptStatus(enum.StrEnum):
 
 class Attempt(UUIDPrimaryKey, Base):
     __tablename__ = "attempts"
+    __table_args__ = (
+        # At most one attempt in progress per taker and quiz, whatever the request timing.
+        Index(
+            "uq_attempts_one_in_progress",
+            "quiz_id",
+            "user_id",
+            unique=True,
+            postgresql_where=text("status = 'in_progress'"),
+            sqlite_where=text("status = 'in_progress'"),
+        ),
+    )
 
     quiz_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("quizzes.id", ondelete="CASCADE"), index=True
