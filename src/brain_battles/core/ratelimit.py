@@ -7,10 +7,16 @@ from typing import Protocol
 
 from redis.asyncio import Redis
 
+# The in-memory limiter drops expired windows once it tracks this many keys.
+MEMORY_SWEEP_THRESHOLD = 10_000
+
 
 class RateLimiter(Protocol):
-    async def hit(self, key: str, *, limit: int, window_seconds: int) -> int:
-        """Count one event; return 0 if allowed, else the seconds until the window resets."""
+    async def hit(self, key: str, *, limit: int, window_seconds: int, cost: int = 1) -> int:
+        """Count `cost` events; return 0 if allowed, else the seconds until the window resets.
+
+        A rejected hit is not counted, so a batch that does not fit uses up nothing.
+        """
         ...
 
 
@@ -19,14 +25,15 @@ class RedisRateLimiter:
         self._redis = redis
         self._prefix = prefix
 
-    async def hit(self, key: str, *, limit: int, window_seconds: int) -> int:
+    async def hit(self, key: str, *, limit: int, window_seconds: int, cost: int = 1) -> int:
         full_key = f"{self._prefix}:ratelimit:{key}"
         async with self._redis.pipeline(transaction=True) as pipe:
-            pipe.incr(full_key)
+            pipe.incrby(full_key, cost)
             pipe.expire(full_key, window_seconds, nx=True)
             pipe.ttl(full_key)
             count, _, ttl = await pipe.execute()
         if count > limit:
+            await self._redis.decrby(full_key, cost)
             return max(1, int(ttl))
         return 0
 
@@ -35,15 +42,15 @@ class MemoryRateLimiter:
     def __init__(self) -> None:
         self._windows: dict[str, tuple[float, int]] = {}
 
-    async def hit(self, key: str, *, limit: int, window_seconds: int) -> int:
+    async def hit(self, key: str, *, limit: int, window_seconds: int, cost: int = 1) -> int:
         now = time.monotonic()
-        if len(self._windows) > 10_000:
+        if len(self._windows) > MEMORY_SWEEP_THRESHOLD:
             self._windows = {k: v for k, v in self._windows.items() if v[0] > now}
         reset_at, count = self._windows.get(key, (now + window_seconds, 0))
         if reset_at <= now:
             reset_at, count = now + window_seconds, 0
-        count += 1
-        self._windows[key] = (reset_at, count)
-        if count > limit:
+        if count + cost > limit:
+            self._windows[key] = (reset_at, count)
             return max(1, int(reset_at - now + 0.999))
+        self._windows[key] = (reset_at, count + cost)
         return 0

@@ -85,20 +85,18 @@ async def _get_managed_quiz(
 
 
 async def _charge_emails(limiter: RateLimiter, user_id: uuid.UUID, count: int) -> None:
-    # NOTE: the limiter counts one event per call, so a batch costs one call per address,
-    # and a batch rejected part-way still uses up the addresses counted before the limit.
-    for _ in range(count):
-        retry_after = await limiter.hit(
-            f"invitation-emails:{user_id}",
-            limit=INVITATION_EMAILS_PER_HOUR,
-            window_seconds=RATE_LIMIT_WINDOW_SECONDS,
+    retry_after = await limiter.hit(
+        f"invitation-emails:{user_id}",
+        limit=INVITATION_EMAILS_PER_HOUR,
+        window_seconds=RATE_LIMIT_WINDOW_SECONDS,
+        cost=count,
+    )
+    if retry_after:
+        raise RateLimitedError(
+            retry_after,
+            f"You can send at most {INVITATION_EMAILS_PER_HOUR} invitation emails per hour. "
+            f"Try again in {retry_after} seconds.",
         )
-        if retry_after:
-            raise RateLimitedError(
-                retry_after,
-                f"You can send at most {INVITATION_EMAILS_PER_HOUR} invitation emails per hour. "
-                f"Try again in {retry_after} seconds.",
-            )
 
 
 def invitation_expiry(quiz: Quiz, now: datetime) -> datetime:
