@@ -25,6 +25,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+# The app configures logging when imported; keep its per-request lines out of the table.
+os.environ.setdefault("LOG_LEVEL", "WARNING")
 
 from arq.connections import RedisSettings  # noqa: E402
 from arq.worker import Worker  # noqa: E402

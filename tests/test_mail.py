@@ -1,10 +1,12 @@
+import asyncio
+
 import pytest
 from arq import Retry
 
 from brain_battles.core.config import Settings
 from brain_battles.mail.jobs import send_email
 from brain_battles.mail.service import SUBJECTS, Mailer, render_email
-from tests.helpers import API, email_text, make_account
+from tests.helpers import API, email_text, extract_code, make_account, unique_email, unique_username
 from tests.smtp_capture import free_port
 
 CONTEXTS = {
@@ -69,3 +71,17 @@ async def test_worker_retries_failed_delivery(client, mailbox, app) -> None:
     assert mailbox.fail_next == 0
     assert len(mailbox.to(account.email)) == 2  # the verification code, then this notice
     assert "changed" in email_text(notice)
+
+
+async def test_logs_never_contain_code(client, mailbox, caplog) -> None:
+    caplog.set_level("DEBUG")
+    account_email = unique_email()
+    await client.post(
+        f"{API}/auth/signup",
+        json={"email": account_email, "username": unique_username(), "password": "long enough"},
+    )
+    code = extract_code(await mailbox.wait_for(account_email))
+    await asyncio.sleep(0.2)  # let the worker write its "job finished" line
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert "send_email" in logged
+    assert code not in logged

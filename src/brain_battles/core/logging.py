@@ -17,6 +17,30 @@ _SHARED_PROCESSORS: list[structlog.types.Processor] = [
 ]
 
 
+class HideJobArguments(logging.Filter):
+    """Drop the arguments from arq's "job started" lines.
+
+    arq 0.28 logs every job's arguments at INFO, and an email job's arguments contain the
+    one-time code it sends.
+    """
+
+    JOB_START_PREFIX = "%6.2fs → "
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if (
+            isinstance(record.msg, str)
+            and record.msg.startswith(self.JOB_START_PREFIX)
+            and isinstance(record.args, tuple)
+            and len(record.args) == 4
+        ):
+            delay, ref, _arguments, extra = record.args
+            record.args = (delay, ref, "…", extra)
+        return True
+
+
+_HIDE_JOB_ARGUMENTS = HideJobArguments()
+
+
 def configure_logging(level: str = "INFO") -> None:
     """Route structlog and the standard library (uvicorn, arq, SQLAlchemy) to JSON on stdout."""
     structlog.configure(
@@ -44,3 +68,6 @@ def configure_logging(level: str = "INFO") -> None:
         named = logging.getLogger(name)
         named.handlers = []
         named.propagate = True
+    worker_logger = logging.getLogger("arq.worker")
+    if _HIDE_JOB_ARGUMENTS not in worker_logger.filters:
+        worker_logger.addFilter(_HIDE_JOB_ARGUMENTS)

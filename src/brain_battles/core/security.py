@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import os
 import secrets
+import threading
 import uuid
 from datetime import datetime, timedelta
 from typing import Any, Literal
@@ -18,20 +20,32 @@ from brain_battles.core.timeutils import utcnow
 JWT_ALGORITHM = "HS256"
 TokenType = Literal["access", "refresh", "invitation"]
 
+# libpass 1.9 defaults to Argon2id with m=64 MiB, t=3, p=4.
 _password_context = CryptContext(schemes=["argon2"], deprecated="auto")
+# Each hash holds 64 MiB while it runs; more hashes at once than cores would only queue for
+# the CPU while multiplying that memory, so the extra ones wait here, off the event loop.
+_hashing_slots = threading.BoundedSemaphore(max(2, os.cpu_count() or 2))
 # Verified against when the account does not exist, so a missing account costs the same time.
 _DUMMY_HASH = _password_context.hash("not-a-real-password-" + secrets.token_hex(8))
 
 
+def _hash_in_slot(password: str) -> str:
+    with _hashing_slots:
+        return _password_context.hash(password)
+
+
+def _verify_in_slot(password: str, password_hash: str) -> bool:
+    with _hashing_slots:
+        return _password_context.verify(password, password_hash)
+
+
 async def hash_password(password: str) -> str:
     # Argon2id takes about 0.1 s of CPU; on the event loop it would stall every other request.
-    return await to_thread.run_sync(_password_context.hash, password)
+    return await to_thread.run_sync(_hash_in_slot, password)
 
 
 async def verify_password(password: str, password_hash: str | None) -> bool:
-    matches = await to_thread.run_sync(
-        _password_context.verify, password, password_hash or _DUMMY_HASH
-    )
+    matches = await to_thread.run_sync(_verify_in_slot, password, password_hash or _DUMMY_HASH)
     return matches and password_hash is not None
 
 
