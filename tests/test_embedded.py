@@ -16,7 +16,7 @@ from httpx import ASGITransport, AsyncClient
 from brain_battles.core.config import Settings
 from brain_battles.main import create_app
 from tests.conftest import TEST_SECRET_KEY, run_migrations
-from tests.helpers import API
+from tests.helpers import API, make_account
 from tests.journey import walk_journey
 
 
@@ -95,3 +95,16 @@ async def test_memory_rate_limit(embedded_client: Any) -> None:
     assert first.status_code == 202
     assert second.status_code == 429
     assert await mailbox.wait_for("solo@example.com")
+
+
+async def test_sqlite_large_offset(embedded_client: Any) -> None:
+    client, mailbox = embedded_client
+    account = await make_account(client, mailbox)
+    too_large = await client.get(
+        f"{API}/quizzes", params={"offset": 2**63}, headers=account.headers
+    )
+    assert too_large.status_code == 422
+    largest = await client.get(
+        f"{API}/quizzes", params={"offset": 1_000_000_000}, headers=account.headers
+    )
+    assert largest.status_code == 200

@@ -185,3 +185,18 @@ async def test_unknown_user_and_bad_id(client: AsyncClient, mailbox, session_fac
     assert missing.status_code == 404
     malformed = await client.get(f"{API}/users/not-a-uuid", headers=admin.headers)
     assert malformed.status_code == 422
+
+
+async def test_huge_offset_422(client: AsyncClient, mailbox, session_factory) -> None:
+    moderator = await make_account(client, mailbox, session_factory, role="moderator")
+    paths = [f"{API}/users", f"{API}/quizzes", f"{API}/users/me/attempts"]
+    for path in paths:
+        for offset in (2**63, 10**30, 1_000_000_001):
+            response = await client.get(path, params={"offset": offset}, headers=moderator.headers)
+            assert response.status_code == 422, (path, offset)
+            assert response.json()["code"] == "validation_error"
+        largest = await client.get(
+            path, params={"offset": 1_000_000_000}, headers=moderator.headers
+        )
+        assert largest.status_code == 200, path
+        assert largest.json()["items"] == []

@@ -103,7 +103,7 @@ OptionText = Annotated[
 ]
 Position = Annotated[
     int,
-    Field(ge=0, description="0-based. A position past the end places the item last."),
+    Field(ge=0, le=10_000, description="0-based. A position past the end places the item last."),
 ]
 
 
