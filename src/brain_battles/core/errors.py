@@ -145,6 +145,18 @@ _STATUS_CODES = {
 }
 
 
+# Titles in the same sentence case as the application's own errors.
+_TITLES = {413: "Content too large"}
+
+
+def _sentence_case(status: int) -> str:
+    try:
+        phrase = HTTPStatus(status).phrase
+    except ValueError:
+        return "Error"
+    return phrase[:1] + phrase[1:].lower()
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(AppError)
     async def _app_error(request: Request, exc: AppError) -> JSONResponse:
@@ -172,7 +184,7 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         status = exc.status_code
-        phrase = HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else "Error"
+        phrase = _TITLES.get(status) or _sentence_case(status)
         detail = exc.detail if isinstance(exc.detail, str) else phrase
         return problem_response(
             status=status,
@@ -181,15 +193,4 @@ def install_error_handlers(app: FastAPI) -> None:
             detail=detail,
             instance=request.url.path,
             headers=getattr(exc, "headers", None),
-        )
-
-    @app.exception_handler(Exception)
-    async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
-        logger.exception("request.unhandled_error", path=request.url.path)
-        return problem_response(
-            status=500,
-            code="internal_error",
-            title="Internal server error",
-            detail="An unexpected error occurred; it has been logged.",
-            instance=request.url.path,
         )

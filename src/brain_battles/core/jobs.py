@@ -87,6 +87,9 @@ class InProcessJobQueue:
 
     async def _run(self, job: Job) -> None:
         function = self._functions[job.name]
+        # A task copies the request's context; the job's lines carry its own id instead.
+        structlog.contextvars.clear_contextvars()
+        structlog.contextvars.bind_contextvars(job_id=job.job_id, job_name=job.name)
         for job_try in range(1, MAX_TRIES + 1):
             ctx = {**self._context, "job_id": job.job_id, "job_try": job_try}
             try:

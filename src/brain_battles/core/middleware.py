@@ -34,14 +34,18 @@ class RequestIdMiddleware:
 
         incoming = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
         request_id = incoming if _REQUEST_ID_PATTERN.match(incoming) else uuid.uuid4().hex
+        # Cleared at the start rather than the end, so the error handler outside this
+        # middleware and the access log still see the id.
         structlog.contextvars.clear_contextvars()
         structlog.contextvars.bind_contextvars(request_id=request_id)
         started = time.perf_counter()
         status_code = 500
+        response_started = False
 
         async def send_with_id(message: Message) -> None:
-            nonlocal status_code
+            nonlocal status_code, response_started
             if message["type"] == "http.response.start":
+                response_started = True
                 status_code = message["status"]
                 headers = list(message.get("headers", []))
                 headers.append((b"x-request-id", request_id.encode()))
@@ -50,6 +54,20 @@ class RequestIdMiddleware:
 
         try:
             await self.app(scope, receive, send_with_id)
+        except Exception:
+            logger.exception("request.unhandled_error", method=scope["method"], path=scope["path"])
+            if response_started:
+                raise
+            # Answered here, not by Starlette's outermost handler, so the 500 carries the
+            # request id and the connection stays open for the client's next request.
+            response = problem_response(
+                status=500,
+                code="internal_error",
+                title="Internal server error",
+                detail=f"An unexpected error occurred; quote request id {request_id}.",
+                instance=scope["path"],
+            )
+            await response(scope, receive, send_with_id)
         finally:
             logger.info(
                 "http.request",
@@ -58,7 +76,6 @@ class RequestIdMiddleware:
                 status=status_code,
                 duration_ms=round((time.perf_counter() - started) * 1000, 1),
             )
-            structlog.contextvars.clear_contextvars()
 
 
 class _BodyTooLarge(HTTPException):
