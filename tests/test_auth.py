@@ -392,3 +392,41 @@ async def test_taken_username_retry_at_once(client: AsyncClient, mailbox) -> Non
         json={"email": email, "username": unique_username(), "password": DEFAULT_PASSWORD},
     )
     assert retry.status_code == 202
+
+
+async def test_login_failures_limited_per_account(client: AsyncClient, mailbox) -> None:
+    account = await make_account(client, mailbox)
+    # Successful logins do not count.
+    for _ in range(12):
+        ok = await client.post(
+            f"{API}/auth/login", json={"email": account.email, "password": account.password}
+        )
+        assert ok.status_code == 200
+    # Failures count for the account whichever name is used.
+    for index in range(10):
+        login = account.username if index % 2 else account.email.upper()
+        failed = await client.post(
+            f"{API}/auth/login", json={"email": login, "password": "wrong password"}
+        )
+        assert failed.status_code == 401
+    blocked = await client.post(
+        f"{API}/auth/login", json={"email": account.username, "password": account.password}
+    )
+    assert blocked.status_code == 429
+    assert int(blocked.headers["Retry-After"]) > 0
+    other = await make_account(client, mailbox)
+    unaffected = await client.post(
+        f"{API}/auth/login", json={"email": other.email, "password": other.password}
+    )
+    assert unaffected.status_code == 200
+
+
+async def test_unknown_login_limited_alike(client: AsyncClient) -> None:
+    email = unique_email()
+    statuses = []
+    for _ in range(11):
+        response = await client.post(
+            f"{API}/auth/login", json={"email": email, "password": "wrong password"}
+        )
+        statuses.append(response.status_code)
+    assert statuses == [401] * 10 + [429]

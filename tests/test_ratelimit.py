@@ -37,3 +37,12 @@ async def test_keys_are_separate(limiter) -> None:
     assert await limiter.hit(first, limit=1, window_seconds=60) == 0
     assert await limiter.hit(first, limit=1, window_seconds=60) > 0
     assert await limiter.hit(second, limit=1, window_seconds=60) == 0
+
+
+async def test_blocked_after_limit(limiter) -> None:
+    key = uuid.uuid4().hex
+    assert await limiter.blocked(key, limit=2) == 0
+    await limiter.hit(key, limit=2, window_seconds=60)
+    assert await limiter.blocked(key, limit=2) == 0
+    await limiter.hit(key, limit=2, window_seconds=60)
+    assert 1 <= await limiter.blocked(key, limit=2) <= 60

@@ -33,7 +33,8 @@ RESET_PASSWORD = "reset_password"
 CODE_EMAIL_WINDOW_SECONDS = 60
 # Wrong codes per address across all its codes, so resending cannot multiply the guesses.
 CODE_TRIES_LIMIT, CODE_TRIES_WINDOW_SECONDS = 15, 3600
-LOGIN_LIMIT, LOGIN_WINDOW_SECONDS = 20, 300
+# Failed logins per account (or per unknown login name) before it must wait out the window.
+LOGIN_FAILURE_LIMIT, LOGIN_WINDOW_SECONDS = 10, 900
 
 
 async def _limit(limiter: RateLimiter, key: str, *, limit: int, window: int) -> None:
@@ -138,12 +139,22 @@ async def login(
     login: str,
     password: str,
 ) -> TokenPair:
-    await _limit(
-        limiter, f"login:{login.strip().lower()}", limit=LOGIN_LIMIT, window=LOGIN_WINDOW_SECONDS
-    )
+    """Check the password and open a session.
+
+    Failures count per account, whether it was named by email or username; successes do not
+    count. An unknown name counts under itself, so the answer is the same as for an account.
+    """
     user = await users_service.find_by_login(session, login)
+    failure_key = f"login-failures:{user.id if user else login.strip().lower()}"
+    retry_after = await limiter.blocked(failure_key, limit=LOGIN_FAILURE_LIMIT)
+    if retry_after:
+        raise RateLimitedError(retry_after, "Too many failed logins. Try again later.")
+
     # verify_password checks a dummy hash when there is no user, so timing reveals nothing.
     if not await verify_password(password, user.password_hash if user else None) or user is None:
+        await limiter.hit(
+            failure_key, limit=LOGIN_FAILURE_LIMIT, window_seconds=LOGIN_WINDOW_SECONDS
+        )
         logger.info("auth.login_failed", user_id=str(user.id) if user else None)
         raise InvalidCredentialsError()
     if not user.email_verified:

@@ -19,6 +19,10 @@ class RateLimiter(Protocol):
         """
         ...
 
+    async def blocked(self, key: str, *, limit: int) -> int:
+        """Return the seconds until `key` may be hit again once it reached `limit`, else 0."""
+        ...
+
 
 class RedisRateLimiter:
     def __init__(self, redis: Redis, prefix: str) -> None:
@@ -34,6 +38,16 @@ class RedisRateLimiter:
             count, _, ttl = await pipe.execute()
         if count > limit:
             await self._redis.decrby(full_key, cost)
+            return max(1, int(ttl))
+        return 0
+
+    async def blocked(self, key: str, *, limit: int) -> int:
+        full_key = f"{self._prefix}:ratelimit:{key}"
+        async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.get(full_key)
+            pipe.ttl(full_key)
+            count, ttl = await pipe.execute()
+        if count is not None and int(count) >= limit:
             return max(1, int(ttl))
         return 0
 
@@ -53,4 +67,11 @@ class MemoryRateLimiter:
             self._windows[key] = (reset_at, count)
             return max(1, int(reset_at - now + 0.999))
         self._windows[key] = (reset_at, count + cost)
+        return 0
+
+    async def blocked(self, key: str, *, limit: int) -> int:
+        now = time.monotonic()
+        reset_at, count = self._windows.get(key, (now, 0))
+        if reset_at > now and count >= limit:
+            return max(1, int(reset_at - now + 0.999))
         return 0
