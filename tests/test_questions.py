@@ -623,3 +623,50 @@ async def test_unknown_quiz(client: AsyncClient, author: Account) -> None:
 
     assert response.status_code == 404
     assert response.json()["code"] == "quiz_not_found"
+
+
+async def test_publish_rejects_duplicate_options(client: AsyncClient, mailbox) -> None:
+    author = await make_account(client, mailbox)
+    body = {
+        "title": "Twins",
+        "questions": [
+            {
+                "text": "Pick one",
+                "kind": "single",
+                "options": [
+                    {"text": "Same", "is_correct": True},
+                    {"text": "  same ", "is_correct": False},
+                ],
+            }
+        ],
+    }
+    quiz = (await client.post(f"{API}/quizzes", json=body, headers=author.headers)).json()
+    response = await client.post(f"{API}/quizzes/{quiz['id']}/publish", headers=author.headers)
+    assert response.status_code == 422
+    assert response.json()["code"] == "quiz_incomplete"
+    messages = [problem["message"] for problem in response.json()["problems"]]
+    assert any("same text" in message for message in messages)
+
+
+async def test_publish_rejects_zero_points(client: AsyncClient, mailbox) -> None:
+    author = await make_account(client, mailbox)
+    body = {
+        "title": "Worthless",
+        "questions": [
+            {
+                "text": "Free question",
+                "kind": "true_false",
+                "points": 0,
+                "options": [
+                    {"text": "True", "is_correct": True},
+                    {"text": "False", "is_correct": False},
+                ],
+            }
+        ],
+    }
+    quiz = (await client.post(f"{API}/quizzes", json=body, headers=author.headers)).json()
+    response = await client.post(f"{API}/quizzes/{quiz['id']}/publish", headers=author.headers)
+    assert response.status_code == 422
+    problems = response.json()["problems"]
+    assert problems[0]["position"] is None
+    assert "0 points" in problems[0]["message"]

@@ -31,7 +31,10 @@ class LimitExceededError(UnprocessableError):
         )
 
 
-class HasCorrectFlag(Protocol):
+class OptionLike(Protocol):
+    @property
+    def text(self) -> str: ...
+
     @property
     def is_correct(self) -> bool: ...
 
@@ -49,7 +52,7 @@ class PublishProblem:
     message: str
 
 
-def option_rule_violations(kind: QuestionKind, options: Sequence[HasCorrectFlag]) -> list[str]:
+def option_rule_violations(kind: QuestionKind, options: Sequence[OptionLike]) -> list[str]:
     """List every way the options break the rules for `kind`, or nothing when they are valid."""
     messages = []
     count = len(options)
@@ -65,6 +68,14 @@ def option_rule_violations(kind: QuestionKind, options: Sequence[HasCorrectFlag]
     elif kind == QuestionKind.MULTIPLE and correct == 0:
         messages.append("a multiple question needs at least one correct option, but it has none")
 
+    # Two options a taker cannot tell apart make the question unanswerable.
+    seen: set[str] = set()
+    for option in options:
+        key = " ".join(option.text.split()).casefold()
+        if key in seen:
+            messages.append(f"two options have the same text {option.text.strip()!r}")
+        seen.add(key)
+
     return messages
 
 
@@ -76,6 +87,15 @@ def publish_problems(quiz: Quiz) -> list[PublishProblem]:
         ]
 
     problems = []
+    if sum(question.points for question in quiz.questions) == 0:
+        # A quiz worth nothing would grade every attempt 0/0 and drag down takers' averages.
+        problems.append(
+            PublishProblem(
+                position=None,
+                question_id=None,
+                message="the questions are worth 0 points in total; give at least one points",
+            )
+        )
     for question in sorted(quiz.questions, key=attrgetter("position")):
         for message in option_rule_violations(question.kind, question.options):
             problems.append(
@@ -129,7 +149,7 @@ def _number_in_order(ordered: Sequence[HasPosition]) -> None:
             item.position = index
 
 
-def mark_only_correct(question: Question, option: HasCorrectFlag) -> None:
+def mark_only_correct(question: Question, option: OptionLike) -> None:
     """Unmark every other option of a single-answer question when `option` becomes correct.
 
     Without this, moving the answer of a published `single` question would need an
