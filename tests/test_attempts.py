@@ -1150,3 +1150,20 @@ async def test_job_ignores_untimed_attempts(
     assert finished == 0
     stored = await load_attempt(session_factory, attempt["id"])
     assert stored.status == "in_progress"
+
+
+async def test_history_shows_overdue_expired(
+    client: AsyncClient,
+    taker: Account,
+    quiz: dict[str, Any],
+    session_factory: async_sessionmaker[AsyncSession],
+) -> None:
+    attempt = await start_ok(client, taker, quiz["id"])
+    await move_deadline_to_past(session_factory, attempt["id"])
+
+    response = await client.get(f"{API}/users/me/attempts", headers=taker.headers)
+
+    item = response.json()["items"][0]
+    assert item["id"] == attempt["id"]
+    assert item["status"] == "expired"
+    assert item["score"] == 0

@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 
 import structlog
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -19,6 +19,9 @@ from brain_battles.quizzes.models import Option, Question, Quiz
 logger = structlog.get_logger(__name__)
 
 FINISHED_STATUSES = (AttemptStatus.SUBMITTED, AttemptStatus.EXPIRED)
+# Overdue attempts of one user finished when that user reads a history or stats; the
+# periodic job handles any beyond it.
+OVERDUE_FINISH_LIMIT = 50
 
 
 async def lock_attempt(session: AsyncSession, attempt_id: uuid.UUID) -> Attempt | None:
@@ -132,3 +135,42 @@ def finish_if_due(attempt: Attempt, quiz: Quiz, *, now: datetime) -> bool:
         return False
     finish_attempt(attempt, quiz, status=AttemptStatus.EXPIRED, now=now)
     return True
+
+
+async def finish_due_attempts(
+    session: AsyncSession,
+    *,
+    now: datetime,
+    limit: int,
+    user_id: uuid.UUID | None = None,
+) -> tuple[int, list[str]]:
+    """Finish up to `limit` in-progress attempts past their deadline, optionally of one user.
+
+    Returns how many attempts were selected and the ids of those finished.
+    """
+    statement = (
+        select(Attempt)
+        .join(Quiz, Quiz.id == Attempt.quiz_id)
+        .where(
+            Attempt.status == AttemptStatus.IN_PROGRESS,
+            or_(Attempt.deadline <= now, Quiz.closes_at <= now),
+        )
+        .options(selectinload(Attempt.answers))
+        .order_by(Attempt.deadline, Attempt.id)
+        .limit(limit)
+        # SKIP LOCKED leaves attempts that a request is answering or submitting right now to
+        # that request, which re-checks the deadline itself under the same lock.
+        .with_for_update(of=Attempt, skip_locked=True)
+    )
+    if user_id is not None:
+        statement = statement.where(Attempt.user_id == user_id)
+    attempts = (await session.scalars(statement)).all()
+
+    quizzes: dict[uuid.UUID, Quiz] = {}
+    finished_ids: list[str] = []
+    for attempt in attempts:
+        if attempt.quiz_id not in quizzes:
+            quizzes[attempt.quiz_id] = await load_quiz_with_questions(session, attempt.quiz_id)
+        if finish_if_due(attempt, quizzes[attempt.quiz_id], now=now):
+            finished_ids.append(str(attempt.id))
+    return len(attempts), finished_ids

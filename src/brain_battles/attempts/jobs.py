@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 import structlog
-from sqlalchemy import or_, select
-from sqlalchemy.orm import selectinload
 
-from brain_battles.attempts.finishing import finish_if_due, load_quiz_with_questions
-from brain_battles.attempts.models import Attempt, AttemptStatus
+from brain_battles.attempts.finishing import finish_due_attempts
 from brain_battles.core.database import session_scope
 from brain_battles.core.timeutils import utcnow
-from brain_battles.quizzes.models import Quiz
 
 logger = structlog.get_logger(__name__)
 
@@ -26,38 +21,15 @@ async def _finish_batch(ctx: dict[str, Any]) -> tuple[int, list[str]]:
 
     Returns how many attempts were selected and the ids of those finished.
     """
-    now = utcnow()
-    finished_ids: list[str] = []
     async with session_scope(ctx["session_factory"]) as session:
-        # SKIP LOCKED leaves attempts that a request is answering or submitting right now to
-        # that request, which re-checks the deadline itself under the same lock.
-        attempts = (
-            await session.scalars(
-                select(Attempt)
-                .join(Quiz, Quiz.id == Attempt.quiz_id)
-                .where(
-                    Attempt.status == AttemptStatus.IN_PROGRESS,
-                    or_(Attempt.deadline <= now, Quiz.closes_at <= now),
-                )
-                .options(selectinload(Attempt.answers))
-                .order_by(Attempt.deadline, Attempt.id)
-                .limit(BATCH_SIZE)
-                .with_for_update(of=Attempt, skip_locked=True)
-            )
-        ).all()
-        quizzes: dict[uuid.UUID, Quiz] = {}
-        for attempt in attempts:
-            if attempt.quiz_id not in quizzes:
-                quizzes[attempt.quiz_id] = await load_quiz_with_questions(session, attempt.quiz_id)
-            if finish_if_due(attempt, quizzes[attempt.quiz_id], now=now):
-                finished_ids.append(str(attempt.id))
+        selected, finished_ids = await finish_due_attempts(session, now=utcnow(), limit=BATCH_SIZE)
     if finished_ids:
         logger.info(
             "attempts.expired_batch_committed",
             job_id=ctx.get("job_id"),
             attempt_ids=finished_ids,
         )
-    return len(attempts), finished_ids
+    return selected, finished_ids
 
 
 async def finish_expired_attempts(ctx: dict[str, Any]) -> int:

@@ -26,8 +26,10 @@ from brain_battles.attempts.errors import (
 )
 from brain_battles.attempts.finishing import (
     FINISHED_STATUSES,
+    OVERDUE_FINISH_LIMIT,
     attempt_deadline_now,
     finish_attempt,
+    finish_due_attempts,
     finish_if_due,
     load_quiz_with_questions,
     lock_attempt,
@@ -327,7 +329,12 @@ async def delete_attempt(session: AsyncSession, attempt_id: uuid.UUID) -> None:
 async def list_user_attempts(
     session: AsyncSession, user: User, *, limit: int, offset: int
 ) -> tuple[list[tuple[Attempt, str]], int]:
-    """List the user's attempts, newest first, each with its quiz title."""
+    """List the user's attempts, newest first, each with its quiz title.
+
+    Overdue attempts are finished first, so none is listed as in progress past its deadline
+    while it waits for the periodic job.
+    """
+    await finish_due_attempts(session, now=utcnow(), limit=OVERDUE_FINISH_LIMIT, user_id=user.id)
     total = await session.scalar(
         select(func.count()).select_from(Attempt).where(Attempt.user_id == user.id)
     )

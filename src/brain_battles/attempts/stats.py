@@ -10,7 +10,11 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from brain_battles.attempts.errors import QuizStatsForbiddenError
-from brain_battles.attempts.finishing import FINISHED_STATUSES
+from brain_battles.attempts.finishing import (
+    FINISHED_STATUSES,
+    OVERDUE_FINISH_LIMIT,
+    finish_due_attempts,
+)
 from brain_battles.attempts.grading import is_passed
 from brain_battles.attempts.models import Attempt, AttemptAnswer, AttemptStatus
 from brain_battles.attempts.schemas import (
@@ -24,6 +28,7 @@ from brain_battles.attempts.schemas import (
     UserRef,
     UserStats,
 )
+from brain_battles.core.timeutils import utcnow
 from brain_battles.quizzes.access import can_see_answer_key, get_visible_quiz
 from brain_battles.quizzes.models import Quiz, QuizTag
 from brain_battles.users.models import User
@@ -208,7 +213,8 @@ async def quiz_stats(session: AsyncSession, quiz_id: uuid.UUID, user: User) -> Q
 
 
 async def user_stats(session: AsyncSession, user: User) -> UserStats:
-    """Summarise the caller's finished attempts."""
+    """Summarise the caller's finished attempts, finishing overdue ones first."""
+    await finish_due_attempts(session, now=utcnow(), limit=OVERDUE_FINISH_LIMIT, user_id=user.id)
     mine = (Attempt.user_id == user.id, Attempt.status.in_(FINISHED_STATUSES))
     totals = (
         await session.execute(
