@@ -17,6 +17,7 @@ from brain_battles.core.config import Settings, get_settings
 from brain_battles.core.errors import install_error_handlers
 from brain_battles.core.logging import configure_logging
 from brain_battles.core.middleware import BodySizeLimitMiddleware, RequestIdMiddleware
+from brain_battles.core.openapi import install_problem_openapi
 from brain_battles.core.services import build_services
 from brain_battles.health import router as health_router
 from brain_battles.periodic import run_periodic_jobs
@@ -59,6 +60,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     install_error_handlers(app)
+    install_problem_openapi(app)
 
     api = APIRouter(prefix=API_PREFIX)
     api.include_router(auth_router)

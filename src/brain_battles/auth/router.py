@@ -27,8 +27,16 @@ router = APIRouter(prefix="/auth", tags=["auth"])
 
 CODE_SENT = "If the address can receive one, an email with a code is on its way."
 
+RATE_LIMITED = {429: {"description": "Too many requests; see `Retry-After`"}}
+BAD_CODE = {400: {"description": "The code is wrong, expired or used (`invalid_code`)"}}
 
-@router.post("/signup", status_code=status.HTTP_202_ACCEPTED, response_model=Accepted)
+
+@router.post(
+    "/signup",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=Accepted,
+    responses={409: {"description": "Username taken (`username_taken`)"}, **RATE_LIMITED},
+)
 async def signup(
     body: SignupRequest, session: SessionDep, settings: SettingsDep, limiter: RateLimiterDep
 ) -> Accepted:
@@ -37,7 +45,7 @@ async def signup(
     return Accepted(detail=CODE_SENT)
 
 
-@router.post("/verify-email", response_model=TokenPair)
+@router.post("/verify-email", response_model=TokenPair, responses={**BAD_CODE, **RATE_LIMITED})
 async def verify_email(
     body: VerifyEmailRequest, session: SessionDep, settings: SettingsDep, limiter: RateLimiterDep
 ) -> TokenPair:
@@ -45,7 +53,12 @@ async def verify_email(
     return await service.verify_email(session, settings, limiter, email=body.email, code=body.code)
 
 
-@router.post("/otp/resend", status_code=status.HTTP_202_ACCEPTED, response_model=Accepted)
+@router.post(
+    "/otp/resend",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=Accepted,
+    responses=RATE_LIMITED,
+)
 async def resend_code(
     body: ResendCodeRequest, session: SessionDep, settings: SettingsDep, limiter: RateLimiterDep
 ) -> Accepted:
@@ -54,7 +67,15 @@ async def resend_code(
     return Accepted(detail=CODE_SENT)
 
 
-@router.post("/login", response_model=TokenPair)
+@router.post(
+    "/login",
+    response_model=TokenPair,
+    responses={
+        401: {"description": "Wrong email or password (`invalid_credentials`)"},
+        403: {"description": "`email_not_verified` or `account_disabled`"},
+        **RATE_LIMITED,
+    },
+)
 async def login(
     body: LoginRequest, session: SessionDep, settings: SettingsDep, limiter: RateLimiterDep
 ) -> TokenPair:
@@ -62,7 +83,15 @@ async def login(
     return await service.login(session, settings, limiter, login=body.login, password=body.password)
 
 
-@router.post("/token", response_model=TokenPair)
+@router.post(
+    "/token",
+    response_model=TokenPair,
+    responses={
+        401: {"description": "Wrong email or password (`invalid_credentials`)"},
+        403: {"description": "`email_not_verified` or `account_disabled`"},
+        **RATE_LIMITED,
+    },
+)
 async def token(
     form: Annotated[OAuth2PasswordRequestForm, Depends()],
     session: SessionDep,
@@ -75,7 +104,11 @@ async def token(
     )
 
 
-@router.post("/refresh", response_model=TokenPair)
+@router.post(
+    "/refresh",
+    response_model=TokenPair,
+    responses={401: {"description": "Invalid, expired or reused (`invalid_refresh_token`)"}},
+)
 async def refresh(body: RefreshRequest, session: SessionDep, settings: SettingsDep) -> TokenPair:
     """Exchange a refresh token for a new pair; the old refresh token stops working."""
     return await sessions.rotate_refresh_token(session, settings, body.refresh_token)
@@ -116,7 +149,11 @@ async def forgot_password(
     return Accepted(detail=CODE_SENT)
 
 
-@router.post("/password/reset", status_code=status.HTTP_204_NO_CONTENT)
+@router.post(
+    "/password/reset",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses={**BAD_CODE, **RATE_LIMITED},
+)
 async def reset_password(
     body: ResetPasswordRequest,
     session: SessionDep,

@@ -28,6 +28,10 @@ from brain_battles.users.schemas import (
 )
 
 router = APIRouter(prefix="/users", tags=["users"])
+
+FORBIDDEN = {403: {"description": "Your role does not allow this"}}
+NOT_FOUND = {404: {"description": "No such user (`user_not_found`)"}}
+WRONG_PASSWORD = {400: {"description": "The password is incorrect (`invalid_password`)"}}
 logger = structlog.get_logger(__name__)
 
 
@@ -46,7 +50,11 @@ async def read_me(user: CurrentUser) -> UserRead:
     return UserRead.model_validate(user)
 
 
-@router.patch("/me", response_model=UserRead)
+@router.patch(
+    "/me",
+    response_model=UserRead,
+    responses={409: {"description": "Username taken (`username_taken`)"}},
+)
 async def update_me(body: UserSelfUpdate, user: CurrentUser, session: SessionDep) -> UserRead:
     """Change the caller's username; other fields are rejected."""
     if body.username is not None:
@@ -56,7 +64,7 @@ async def update_me(body: UserSelfUpdate, user: CurrentUser, session: SessionDep
     return UserRead.model_validate(user)
 
 
-@router.post("/me/password", status_code=status.HTTP_204_NO_CONTENT)
+@router.post("/me/password", status_code=status.HTTP_204_NO_CONTENT, responses=WRONG_PASSWORD)
 async def change_password(
     body: PasswordChange, principal: PrincipalDep, session: SessionDep
 ) -> None:
@@ -73,7 +81,7 @@ async def change_password(
     )
 
 
-@router.delete("/me", status_code=status.HTTP_204_NO_CONTENT)
+@router.delete("/me", status_code=status.HTTP_204_NO_CONTENT, responses=WRONG_PASSWORD)
 async def delete_me(body: AccountDeletion, user: CurrentUser, session: SessionDep) -> None:
     """Delete the caller's account and everything it owns, after checking the password."""
     if not await verify_password(body.password, user.password_hash):
@@ -82,7 +90,7 @@ async def delete_me(body: AccountDeletion, user: CurrentUser, session: SessionDe
     await session.delete(user)
 
 
-@router.get("", response_model=Page[UserRead])
+@router.get("", response_model=Page[UserRead], responses=FORBIDDEN)
 async def list_users(
     _: StaffUser,
     session: SessionDep,
@@ -102,7 +110,15 @@ async def list_users(
     )
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, response_model=UserRead)
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=UserRead,
+    responses={
+        **FORBIDDEN,
+        409: {"description": "`email_taken` or `username_taken`"},
+    },
+)
 async def create_user(body: UserCreate, admin: AdminUser, session: SessionDep) -> UserRead:
     """Create a verified account with the given role."""
     user = await service.create_user(
@@ -117,13 +133,21 @@ async def create_user(body: UserCreate, admin: AdminUser, session: SessionDep) -
     return UserRead.model_validate(user)
 
 
-@router.get("/{user_id}", response_model=UserRead)
+@router.get("/{user_id}", response_model=UserRead, responses={**FORBIDDEN, **NOT_FOUND})
 async def read_user(user_id: uuid.UUID, _: StaffUser, session: SessionDep) -> UserRead:
     """Return one account."""
     return UserRead.model_validate(await service.get_user(session, user_id))
 
 
-@router.patch("/{user_id}", response_model=UserRead)
+@router.patch(
+    "/{user_id}",
+    response_model=UserRead,
+    responses={
+        **FORBIDDEN,
+        **NOT_FOUND,
+        409: {"description": "`username_taken` or `self_modification`"},
+    },
+)
 async def update_user(
     user_id: uuid.UUID, body: UserAdminUpdate, admin: AdminUser, session: SessionDep
 ) -> UserRead:
@@ -154,7 +178,11 @@ async def update_user(
     return UserRead.model_validate(user)
 
 
-@router.delete("/{user_id}", status_code=status.HTTP_204_NO_CONTENT)
+@router.delete(
+    "/{user_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses={**FORBIDDEN, **NOT_FOUND, 409: {"description": "`self_modification`"}},
+)
 async def delete_user(user_id: uuid.UUID, admin: AdminUser, session: SessionDep) -> None:
     """Delete an account and everything it owns."""
     user = await service.get_user(session, user_id)
