@@ -358,7 +358,15 @@ async def test_password_reset_wrong_code(client: AsyncClient, mailbox) -> None:
 
 
 async def test_verify_code_format_422(client: AsyncClient) -> None:
-    for code in ("12345", "1234567", "abcdef", 123456):
+    # Full-width and Arabic-Indic digits are Unicode digits but not ASCII ones.
+    for code in (
+        "12345",
+        "1234567",
+        "abcdef",
+        123456,
+        "\uff11\uff12\uff13\uff14\uff15\uff16",
+        "\u0661\u0662\u0663\u0664\u0665\u0666",
+    ):
         response = await client.post(
             f"{API}/auth/verify-email", json={"email": unique_email(), "code": code}
         )

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import uuid
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from brain_battles.attempts.models import AttemptStatus
+from brain_battles.core.schemas import RequestModel
 from brain_battles.core.timeutils import UTCTimestamp
 from brain_battles.quizzes.models import QuestionKind
 
@@ -14,9 +15,7 @@ from brain_battles.quizzes.models import QuestionKind
 MAX_OPTIONS_PER_ANSWER = 10
 
 
-class AnswerIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class AnswerIn(RequestModel):
     option_ids: list[uuid.UUID] = Field(
         max_length=MAX_OPTIONS_PER_ANSWER,
         description="Chosen option ids; an empty list clears the answer.",
@@ -27,9 +26,7 @@ class SubmittedAnswer(AnswerIn):
     question_id: uuid.UUID
 
 
-class SubmitIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class SubmitIn(RequestModel):
     answers: list[SubmittedAnswer] | None = Field(
         default=None,
         description="Answers saved before grading, under the same rules as the answer endpoint.",

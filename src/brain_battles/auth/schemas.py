@@ -8,7 +8,7 @@ from pydantic import BaseModel, Field, model_validator
 
 from brain_battles.users.schemas import EmailAddress, Password, StrictModel, Username
 
-OtpCode = Annotated[str, Field(pattern=r"^\d{6}$", description="The 6-digit emailed code.")]
+OtpCode = Annotated[str, Field(pattern=r"^[0-9]{6}$", description="The 6-digit emailed code.")]
 OtpPurpose = Literal["verify_email", "reset_password"]
 
 

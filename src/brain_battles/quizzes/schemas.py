@@ -13,7 +13,6 @@ from typing import Annotated, Any
 from pydantic import (
     AfterValidator,
     BaseModel,
-    ConfigDict,
     Field,
     PlainSerializer,
     StringConstraints,
@@ -21,6 +20,7 @@ from pydantic import (
     model_validator,
 )
 
+from brain_battles.core.schemas import RequestModel
 from brain_battles.core.timeutils import UTCTimestamp, UTCTimestampIn, format_utc
 from brain_battles.quizzes.models import (
     FeedbackMode,
@@ -111,10 +111,6 @@ def _reject_null(value: Any, field_name: str) -> Any:
     if value is None:
         raise ValueError(f"{field_name} may be omitted but not null")
     return value
-
-
-class RequestModel(BaseModel):
-    model_config = ConfigDict(extra="forbid")
 
 
 class OptionIn(RequestModel):

@@ -95,7 +95,10 @@ async def list_users(
     _: StaffUser,
     session: SessionDep,
     page: PageParamsDep,
-    q: Annotated[str | None, Query(max_length=320, description="Email or username part.")] = None,
+    q: Annotated[
+        str | None,
+        Query(max_length=320, pattern=r"^[^\x00]*$", description="Email or username part."),
+    ] = None,
     role: Role | None = None,
 ) -> Page[UserRead]:
     """List accounts, filtered by an email or username substring and by role."""

@@ -15,6 +15,7 @@ from pydantic import (
     StringConstraints,
 )
 
+from brain_battles.core.schemas import RequestModel
 from brain_battles.core.timeutils import UTCTimestamp
 from brain_battles.users.models import Role
 from brain_battles.users.normalize import normalize_email
@@ -44,10 +45,7 @@ Username = Annotated[
 Password = Annotated[str, Field(min_length=8, max_length=128)]
 
 
-class StrictModel(BaseModel):
-    """Request body base: unknown fields are rejected with 422 instead of ignored."""
-
-    model_config = ConfigDict(extra="forbid")
+StrictModel = RequestModel
 
 
 class UserRead(BaseModel):

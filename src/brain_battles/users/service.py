@@ -26,19 +26,30 @@ async def get_user(session: AsyncSession, user_id: uuid.UUID) -> User:
     return user
 
 
+def _unstorable(text: str) -> bool:
+    # No stored email or username contains NUL, and PostgreSQL rejects it in a query.
+    return "\x00" in text
+
+
 async def find_by_email(session: AsyncSession, email: str) -> User | None:
+    if _unstorable(email):
+        return None
     return await session.scalar(select(User).where(User.email == normalize_email(email)))
 
 
 async def find_by_login(session: AsyncSession, login: str) -> User | None:
     """Find a user by email or, failing that, by username; both ignore case."""
     login = login.strip()
+    if _unstorable(login):
+        return None
     if "@" in login:
         return await find_by_email(session, login)
     return await session.scalar(select(User).where(User.username_key == username_key(login)))
 
 
 async def find_by_username(session: AsyncSession, username: str) -> User | None:
+    if _unstorable(username):
+        return None
     return await session.scalar(select(User).where(User.username_key == username_key(username)))
 
 
