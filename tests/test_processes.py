@@ -113,9 +113,8 @@ async def test_journey_uvicorn_and_arq(live_client: httpx.AsyncClient, mailbox: 
     assert result["percentage"] == 50
 
 
-async def test_production_refuses_sqlite(production_env: dict[str, str], tmp_path: Path) -> None:
-    env = {**production_env, "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'x.db'}"}
-    completed = subprocess.run(
+def _import_app(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
         [sys.executable, "-c", "import brain_battles.main"],
         cwd=ROOT,
         env=env,
@@ -124,20 +123,28 @@ async def test_production_refuses_sqlite(production_env: dict[str, str], tmp_pat
         timeout=60,
         check=False,
     )
+
+
+async def test_production_refuses_sqlite(production_env: dict[str, str], tmp_path: Path) -> None:
+    env = {**production_env, "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'x.db'}"}
+    completed = _import_app(env)
     assert completed.returncode != 0
     assert "DATABASE_URL must point at PostgreSQL" in completed.stderr
 
 
 async def test_production_refuses_short_secret(production_env: dict[str, str]) -> None:
-    env = {**production_env, "SECRET_KEY": "short"}
-    completed = subprocess.run(
-        [sys.executable, "-c", "import brain_battles.main"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    completed = _import_app({**production_env, "SECRET_KEY": "short"})
     assert completed.returncode != 0
     assert "SECRET_KEY must be a random value" in completed.stderr
+
+
+async def test_production_refuses_console_mail(production_env: dict[str, str]) -> None:
+    completed = _import_app({**production_env, "MAIL_BACKEND": "console"})
+    assert completed.returncode != 0
+    assert "MAIL_BACKEND must be smtp" in completed.stderr
+
+
+async def test_production_requires_redis(production_env: dict[str, str]) -> None:
+    completed = _import_app({**production_env, "REDIS_URL": ""})
+    assert completed.returncode != 0
+    assert "REDIS_URL must be set" in completed.stderr

@@ -29,6 +29,11 @@ CODE_SENT = "If the address can receive one, an email with a code is on its way.
 
 RATE_LIMITED = {429: {"description": "Too many requests; see `Retry-After`"}}
 BAD_CODE = {400: {"description": "The code is wrong, expired or used (`invalid_code`)"}}
+LOGIN_ERRORS = {
+    401: {"description": "Wrong email or password (`invalid_credentials`)"},
+    403: {"description": "`email_not_verified` or `account_disabled`"},
+    **RATE_LIMITED,
+}
 
 
 @router.post(
@@ -70,11 +75,7 @@ async def resend_code(
 @router.post(
     "/login",
     response_model=TokenPair,
-    responses={
-        401: {"description": "Wrong email or password (`invalid_credentials`)"},
-        403: {"description": "`email_not_verified` or `account_disabled`"},
-        **RATE_LIMITED,
-    },
+    responses=LOGIN_ERRORS,
 )
 async def login(
     body: LoginRequest, session: SessionDep, settings: SettingsDep, limiter: RateLimiterDep
@@ -86,11 +87,7 @@ async def login(
 @router.post(
     "/token",
     response_model=TokenPair,
-    responses={
-        401: {"description": "Wrong email or password (`invalid_credentials`)"},
-        403: {"description": "`email_not_verified` or `account_disabled`"},
-        **RATE_LIMITED,
-    },
+    responses=LOGIN_ERRORS,
 )
 async def token(
     form: Annotated[OAuth2PasswordRequestForm, Depends()],
