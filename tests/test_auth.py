@@ -383,7 +383,7 @@ async def test_parallel_signups_same_email(client: AsyncClient, mailbox) -> None
         *(client.post(f"{API}/auth/signup", json=body) for body in bodies)
     )
     statuses = sorted(response.status_code for response in responses)
-    # One passes the per-address limit; the others are told to wait, none fails.
+    # One passes the per-address limit; the others get 429, and none fails.
     assert statuses == [202, 429, 429]
 
 

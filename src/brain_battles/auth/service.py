@@ -142,7 +142,7 @@ async def login(
     """Check the password and open a session.
 
     Failures count per account, whether it was named by email or username; successes do not
-    count. An unknown name counts under itself, so the answer is the same as for an account.
+    count. An unknown name counts under itself, so the response is the same as for an account.
     """
     user = await users_service.find_by_login(session, login)
     failure_key = f"login-failures:{user.id if user else login.strip().lower()}"

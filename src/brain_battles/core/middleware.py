@@ -58,7 +58,7 @@ class RequestIdMiddleware:
             logger.exception("request.unhandled_error", method=scope["method"], path=scope["path"])
             if response_started:
                 raise
-            # Answered here, not by Starlette's outermost handler, so the 500 carries the
+            # Handled here, not by Starlette's outermost handler, so the 500 carries the
             # request id and the connection stays open for the client's next request.
             response = problem_response(
                 status=500,
