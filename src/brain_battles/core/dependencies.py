@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from brain_battles.core.config import Settings
 from brain_battles.core.errors import AppError
-from brain_battles.core.jobs import drop_pending_jobs, take_pending_jobs
+from brain_battles.core.jobs import Job, drop_pending_jobs, take_pending_jobs
 from brain_battles.core.ratelimit import RateLimiter
 from brain_battles.core.services import Services
 
@@ -42,27 +42,30 @@ RateLimiterDep = Annotated[RateLimiter, Depends(get_rate_limiter)]
 async def get_session(services: ServicesDep) -> AsyncIterator[AsyncSession]:
     """Open the request's session: one commit on success, then the deferred jobs are enqueued.
 
-    An `AppError` with `keep_changes` still commits (a wrong code's try counter must persist);
-    any other error rolls back and drops the jobs.
+    An `AppError` with `keep_changes` still commits and enqueues (a wrong code's try counter
+    must persist); any other error rolls back and drops the jobs.
     """
     async with services.session_factory() as session:
         try:
             yield session
         except AppError as exc:
-            if exc.keep_changes:
-                await session.commit()
-            else:
+            if not exc.keep_changes:
                 await session.rollback()
                 drop_pending_jobs(session)
+                raise
+            await session.commit()
+            await _enqueue(services, take_pending_jobs(session))
             raise
         except BaseException:
             await session.rollback()
             drop_pending_jobs(session)
             raise
-        else:
-            await session.commit()
+        await session.commit()
         jobs = take_pending_jobs(session)
+    await _enqueue(services, jobs)
 
+
+async def _enqueue(services: Services, jobs: list[Job]) -> None:
     for job in jobs:
         try:
             await services.job_queue.enqueue(job)
