@@ -16,6 +16,17 @@ async def test_openapi_errors_are_problems(client: AsyncClient) -> None:
                     assert list(declared["content"]) == [PROBLEM_MEDIA_TYPE], (path, method)
             if operation.get("security"):
                 assert "401" in operation["responses"], (path, method)
+            if "requestBody" in operation:
+                assert "400" in operation["responses"], (path, method)
+                assert "413" in operation["responses"], (path, method)
+
+
+async def test_validation_problem_allows_problems(client: AsyncClient) -> None:
+    schema = (await client.get("/openapi.json")).json()["components"]["schemas"]
+    extra = schema["ValidationProblem"]["allOf"][1]
+    # quiz_incomplete and invalid_import send `problems` and no `errors`.
+    assert "required" not in extra
+    assert set(extra["properties"]) == {"errors", "problems"}
 
 
 async def test_openapi_paths_cover_contract(client: AsyncClient) -> None:

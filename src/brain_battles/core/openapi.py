@@ -26,12 +26,14 @@ PROBLEM_SCHEMA: dict[str, Any] = {
 }
 VALIDATION_PROBLEM_SCHEMA: dict[str, Any] = {
     "title": "ValidationProblem",
-    "description": "A 422 problem listing each invalid part of the request.",
+    "description": (
+        "A 422 problem. `errors` lists each invalid part of the request; `problems` lists what "
+        "keeps a quiz from being published (`quiz_incomplete`) or imported (`invalid_import`)."
+    ),
     "allOf": [
         {"$ref": "#/components/schemas/Problem"},
         {
             "type": "object",
-            "required": ["errors"],
             "properties": {
                 "errors": {
                     "type": "array",
@@ -46,12 +48,17 @@ VALIDATION_PROBLEM_SCHEMA: dict[str, Any] = {
                             "type": {"type": "string"},
                         },
                     },
-                }
+                },
+                "problems": {
+                    "type": "array",
+                    "items": {"type": "object", "additionalProperties": True},
+                },
             },
         },
     ],
 }
 _DEFAULT_DESCRIPTIONS = {
+    "400": "The body could not be read (not UTF-8, or nested too deeply)",
     "401": "Missing or invalid credentials",
     "413": "Request body larger than 1 MiB",
     "422": "Invalid request",
@@ -67,6 +74,7 @@ def _describe_errors(operation: dict[str, Any]) -> None:
     if operation.get("security"):
         responses.setdefault("401", {"description": _DEFAULT_DESCRIPTIONS["401"]})
     if "requestBody" in operation:
+        responses.setdefault("400", {"description": _DEFAULT_DESCRIPTIONS["400"]})
         responses.setdefault("413", {"description": _DEFAULT_DESCRIPTIONS["413"]})
     for status, response in responses.items():
         if not status.startswith(("4", "5")):

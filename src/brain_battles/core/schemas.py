@@ -9,13 +9,13 @@ from pydantic import BaseModel, ConfigDict, model_validator
 NUL = "\x00"
 
 
-def _find_nul(value: Any, path: str = "body") -> str | None:
-    """Return where a string containing NUL sits in `value`, or None if none does."""
+def _find_nul(value: Any, path: str = "") -> str | None:
+    """Return the path, relative to this model, of a string in `value` that contains NUL."""
     if isinstance(value, str):
-        return path if NUL in value else None
+        return (path or "a value") if NUL in value else None
     if isinstance(value, dict):
         for key, item in value.items():
-            found = _find_nul(key, path) or _find_nul(item, f"{path}.{key}")
+            found = _find_nul(key, path) or _find_nul(item, f"{path}.{key}" if path else str(key))
             if found:
                 return found
     if isinstance(value, list | tuple):
@@ -39,5 +39,7 @@ class RequestModel(BaseModel):
     def _reject_nul(cls, data: Any) -> Any:
         location = _find_nul(data)
         if location is not None:
-            raise ValueError(f"{location} contains a NUL character (U+0000), which is not allowed")
+            raise ValueError(
+                f"`{location}` contains a NUL character (U+0000), which is not allowed"
+            )
         return data
