@@ -288,6 +288,8 @@ async def test_logout_kills_both_tokens(client: AsyncClient, mailbox) -> None:
         headers=account.headers,
     )
     assert response.status_code == 204
+    assert response.content == b""
+    assert "content-type" not in response.headers
     me = await client.get(f"{API}/users/me", headers=account.headers)
     assert me.status_code == 401
     refreshed = await client.post(

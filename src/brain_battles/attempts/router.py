@@ -153,6 +153,7 @@ async def read_attempt(attempt_id: uuid.UUID, session: SessionDep, user: Current
 @router.delete(
     "/attempts/{attempt_id}",
     status_code=status.HTTP_204_NO_CONTENT,
+    response_class=Response,
     responses=_errors(PermissionDeniedError, AttemptNotFoundError),
 )
 async def delete_attempt(attempt_id: uuid.UUID, session: SessionDep, _staff: StaffUser) -> None:

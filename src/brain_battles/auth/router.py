@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Depends, status
+from fastapi import APIRouter, Body, Depends, Response, status
 from fastapi.security import OAuth2PasswordRequestForm
 
 from brain_battles.auth import service, sessions
@@ -111,7 +111,7 @@ async def refresh(body: RefreshRequest, session: SessionDep, settings: SettingsD
     return await sessions.rotate_refresh_token(session, settings, body.refresh_token)
 
 
-@router.post("/logout", status_code=status.HTTP_204_NO_CONTENT)
+@router.post("/logout", status_code=status.HTTP_204_NO_CONTENT, response_class=Response)
 async def logout(
     principal: PrincipalDep,
     session: SessionDep,
@@ -128,7 +128,7 @@ async def logout(
             )
 
 
-@router.post("/logout-all", status_code=status.HTTP_204_NO_CONTENT)
+@router.post("/logout-all", status_code=status.HTTP_204_NO_CONTENT, response_class=Response)
 async def logout_all(principal: PrincipalDep, session: SessionDep) -> None:
     """End every session of the user."""
     await sessions.revoke_user_sessions(session, principal.user.id, reason="logout_all")
@@ -149,6 +149,7 @@ async def forgot_password(
 @router.post(
     "/password/reset",
     status_code=status.HTTP_204_NO_CONTENT,
+    response_class=Response,
     responses={**BAD_CODE, **RATE_LIMITED},
 )
 async def reset_password(

@@ -139,6 +139,7 @@ async def update_quiz(
 @router.delete(
     "/quizzes/{quiz_id}",
     status_code=status.HTTP_204_NO_CONTENT,
+    response_class=Response,
     responses={**HIDDEN, **FORBIDDEN},
 )
 async def delete_quiz(quiz_id: uuid.UUID, session: SessionDep, user: CurrentUser) -> Response:
@@ -209,6 +210,7 @@ async def update_question(
 @router.delete(
     "/quizzes/{quiz_id}/questions/{question_id}",
     status_code=status.HTTP_204_NO_CONTENT,
+    response_class=Response,
     responses={**HIDDEN, **FORBIDDEN, **CONTENT_CONFLICTS},
 )
 async def delete_question(
@@ -258,6 +260,7 @@ async def update_option(
 @router.delete(
     "/quizzes/{quiz_id}/questions/{question_id}/options/{option_id}",
     status_code=status.HTTP_204_NO_CONTENT,
+    response_class=Response,
     responses={**HIDDEN, **FORBIDDEN, **CONTENT_CONFLICTS},
 )
 async def delete_option(

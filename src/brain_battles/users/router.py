@@ -6,7 +6,7 @@ import uuid
 from typing import Annotated
 
 import structlog
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Query, Response, status
 
 from brain_battles.auth import sessions
 from brain_battles.auth.dependencies import AdminUser, CurrentUser, PrincipalDep, StaffUser
@@ -64,7 +64,12 @@ async def update_me(body: UserSelfUpdate, user: CurrentUser, session: SessionDep
     return UserRead.model_validate(user)
 
 
-@router.post("/me/password", status_code=status.HTTP_204_NO_CONTENT, responses=WRONG_PASSWORD)
+@router.post(
+    "/me/password",
+    status_code=status.HTTP_204_NO_CONTENT,
+    response_class=Response,
+    responses=WRONG_PASSWORD,
+)
 async def change_password(
     body: PasswordChange, principal: PrincipalDep, session: SessionDep
 ) -> None:
@@ -81,7 +86,9 @@ async def change_password(
     )
 
 
-@router.delete("/me", status_code=status.HTTP_204_NO_CONTENT, responses=WRONG_PASSWORD)
+@router.delete(
+    "/me", status_code=status.HTTP_204_NO_CONTENT, response_class=Response, responses=WRONG_PASSWORD
+)
 async def delete_me(body: AccountDeletion, user: CurrentUser, session: SessionDep) -> None:
     """Delete the caller's account and everything it owns, after checking the password."""
     if not await verify_password(body.password, user.password_hash):
@@ -184,6 +191,7 @@ async def update_user(
 @router.delete(
     "/{user_id}",
     status_code=status.HTTP_204_NO_CONTENT,
+    response_class=Response,
     responses={**FORBIDDEN, **NOT_FOUND, 409: {"description": "`self_modification`"}},
 )
 async def delete_user(user_id: uuid.UUID, admin: AdminUser, session: SessionDep) -> None:
