@@ -404,7 +404,7 @@ async def test_taken_username_retry_at_once(client: AsyncClient, mailbox) -> Non
     assert retry.status_code == 202
 
 
-async def test_login_failures_limited_per_account(client: AsyncClient, mailbox) -> None:
+async def test_login_failures_limited_per_name(client: AsyncClient, mailbox) -> None:
     account = await make_account(client, mailbox)
     # Successful logins do not count.
     for _ in range(12):
@@ -412,23 +412,70 @@ async def test_login_failures_limited_per_account(client: AsyncClient, mailbox) 
             f"{API}/auth/login", json={"email": account.email, "password": account.password}
         )
         assert ok.status_code == 200
-    # Failures count for the account whichever name is used.
+    # Failures count per normalised name: these spellings are one email address.
+    local, domain = account.email.split("@")
+    fullwidth = "".join(chr(ord(c) + 0xFEE0) if c.isalnum() else c for c in local)
     for index in range(10):
-        login = account.username if index % 2 else account.email.upper()
+        login = account.email.upper() if index % 2 else f"{fullwidth}@{domain}"
         failed = await client.post(
             f"{API}/auth/login", json={"email": login, "password": "wrong password"}
         )
         assert failed.status_code == 401
     blocked = await client.post(
-        f"{API}/auth/login", json={"email": account.username, "password": account.password}
+        f"{API}/auth/login", json={"email": account.email, "password": account.password}
     )
     assert blocked.status_code == 429
     assert int(blocked.headers["Retry-After"]) > 0
-    other = await make_account(client, mailbox)
-    unaffected = await client.post(
-        f"{API}/auth/login", json={"email": other.email, "password": other.password}
+    # The username is another name with a budget of its own, so the two are not linked.
+    by_username = await client.post(
+        f"{API}/auth/login", json={"email": account.username, "password": account.password}
     )
-    assert unaffected.status_code == 200
+    assert by_username.status_code == 200
+
+
+async def test_login_counter_hides_existence(client: AsyncClient, mailbox) -> None:
+    account = await make_account(client, mailbox)
+    unknown = unique_email()
+    results = {}
+    for email in (account.email, unknown):
+        local, domain = email.split("@")
+        fullwidth = "".join(chr(ord(c) + 0xFEE0) if c.isalnum() else c for c in local)
+        for index in range(10):
+            login = email if index % 2 else f"{fullwidth}@{domain}"
+            await client.post(f"{API}/auth/login", json={"email": login, "password": "wrong pw"})
+        final = await client.post(f"{API}/auth/login", json={"email": email, "password": "x"})
+        results[email] = final.status_code
+    assert results[account.email] == 429
+    assert results[unknown] == 429
+
+
+async def test_signup_does_not_pair_username_email(client: AsyncClient, mailbox, app) -> None:
+    account = await make_account(client, mailbox)
+    await clear_email_limit(app, account.email)
+    own = await client.post(
+        f"{API}/auth/signup",
+        json={"email": account.email, "username": account.username, "password": "whatever123"},
+    )
+    other = await client.post(
+        f"{API}/auth/signup",
+        json={"email": unique_email(), "username": account.username, "password": "whatever123"},
+    )
+    assert own.status_code == 409
+    assert other.status_code == 409
+    assert own.json() == {**other.json(), "instance": own.json()["instance"]}
+
+
+async def test_token_without_expiry_rejected(client: AsyncClient, mailbox) -> None:
+    from jose import jwt
+
+    from tests.conftest import TEST_SECRET_KEY
+
+    account = await make_account(client, mailbox)
+    claims = jwt.get_unverified_claims(account.access_token)
+    claims.pop("exp")
+    forged = jwt.encode(claims, TEST_SECRET_KEY, algorithm="HS256")
+    response = await client.get(f"{API}/users/me", headers=bearer(forged))
+    assert response.status_code == 401
 
 
 async def test_unknown_login_limited_alike(client: AsyncClient) -> None:

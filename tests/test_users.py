@@ -200,3 +200,21 @@ async def test_huge_offset_422(client: AsyncClient, mailbox, session_factory) ->
         )
         assert largest.status_code == 200, path
         assert largest.json()["items"] == []
+
+
+async def test_password_guesses_limited(client: AsyncClient, mailbox) -> None:
+    account = await make_account(client, mailbox)
+    for index in range(10):
+        wrong = await client.post(
+            f"{API}/users/me/password",
+            json={"current_password": f"guess {index}", "new_password": "new password 1"},
+            headers=account.headers,
+        )
+        assert wrong.status_code == 400
+    blocked = await client.request(
+        "DELETE", f"{API}/users/me", json={"password": account.password}, headers=account.headers
+    )
+    assert blocked.status_code == 429
+    assert int(blocked.headers["Retry-After"]) > 0
+    still_there = await client.get(f"{API}/users/me", headers=account.headers)
+    assert still_there.status_code == 200

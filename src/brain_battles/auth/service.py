@@ -22,8 +22,9 @@ from brain_battles.core.security import hash_password, verify_password
 from brain_battles.core.timeutils import utcnow
 from brain_battles.mail.service import queue_email
 from brain_battles.users import service as users_service
+from brain_battles.users.errors import InvalidPasswordError
 from brain_battles.users.models import User
-from brain_battles.users.normalize import username_key
+from brain_battles.users.normalize import canonical_login, username_key
 
 logger = structlog.get_logger(__name__)
 
@@ -33,7 +34,7 @@ RESET_PASSWORD = "reset_password"
 CODE_EMAIL_WINDOW_SECONDS = 60
 # Wrong codes per address across all its codes, so resending cannot multiply the guesses.
 CODE_TRIES_LIMIT, CODE_TRIES_WINDOW_SECONDS = 15, 3600
-# Failed logins per account (or per unknown login name) before it must wait out the window.
+# Failed logins per login name (an email or a username) before it must wait out the window.
 LOGIN_FAILURE_LIMIT, LOGIN_WINDOW_SECONDS = 10, 900
 
 
@@ -70,9 +71,11 @@ async def signup(
     """
     user = await users_service.find_by_email(session, data.email)
     # Checked before the rate limit, so a person who picks a taken username can retry with
-    # another one at once.
+    # another one at once. Only an unverified account may keep its own username here: were
+    # a verified one exempt too, a 202 would confirm which email goes with a public username.
+    reusable = user if user is not None and not user.email_verified else None
     await users_service.ensure_username_free(
-        session, data.username, except_user_id=user.id if user else None
+        session, data.username, except_user_id=reusable.id if reusable else None
     )
     await _limit(limiter, f"code-email:{data.email}", limit=1, window=CODE_EMAIL_WINDOW_SECONDS)
     password_hash = await hash_password(data.password)
@@ -139,13 +142,11 @@ async def login(
     login: str,
     password: str,
 ) -> TokenPair:
-    """Check the password and open a session.
-
-    Failures count per account, whether it was named by email or username; successes do not
-    count. An unknown name counts under itself, so the response is the same as for an account.
-    """
+    """Check the password and open a session; only failures count toward the limit."""
     user = await users_service.find_by_login(session, login)
-    failure_key = f"login-failures:{user.id if user else login.strip().lower()}"
+    # Counted per name as typed, once normalised: counting per account would let failures
+    # under a username and under an email add up, which tells that the two belong together.
+    failure_key = f"login-failures:{canonical_login(login)}"
     retry_after = await limiter.blocked(failure_key, limit=LOGIN_FAILURE_LIMIT)
     if retry_after:
         raise RateLimitedError(retry_after, "Too many failed logins. Try again later.")
@@ -205,3 +206,21 @@ async def set_password(
     queue_email(
         session, to=user.email, template="password_changed", context={"username": user.username}
     )
+
+
+async def check_current_password(limiter: RateLimiter, user: User, password: str) -> None:
+    """Confirm the signed-in user's password before a sensitive change.
+
+    Wrong guesses count like failed logins, so a stolen access token cannot be used to try
+    passwords without limit.
+    """
+    failure_key = f"password-check:{user.id}"
+    retry_after = await limiter.blocked(failure_key, limit=LOGIN_FAILURE_LIMIT)
+    if retry_after:
+        raise RateLimitedError(retry_after, "Too many wrong passwords. Try again later.")
+    if not await verify_password(password, user.password_hash):
+        await limiter.hit(
+            failure_key, limit=LOGIN_FAILURE_LIMIT, window_seconds=LOGIN_WINDOW_SECONDS
+        )
+        logger.info("auth.password_check_failed", user_id=str(user.id))
+        raise InvalidPasswordError()

@@ -80,7 +80,13 @@ def create_token(
 def decode_token(token: str, *, secret_key: str, expected_type: TokenType) -> dict[str, Any]:
     """Verify signature, expiry and token type; raise InvalidTokenError on any mismatch."""
     try:
-        payload = jwt.decode(token, secret_key, algorithms=[JWT_ALGORITHM])
+        payload = jwt.decode(
+            token,
+            secret_key,
+            algorithms=[JWT_ALGORITHM],
+            # A token without an expiry would live as long as its session; none is issued so.
+            options={"require_exp": True, "require_iat": True, "require_sub": True},
+        )
     except (JWTError, ValueError, TypeError, AttributeError) as exc:
         raise InvalidTokenError(str(exc)) from exc
     if payload.get("type") != expected_type:

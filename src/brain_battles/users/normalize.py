@@ -14,3 +14,9 @@ def normalize_email(email: str) -> str:
 
 def username_key(username: str) -> str:
     return username.lower()
+
+
+def canonical_login(login: str) -> str:
+    """Normalise an email address or username the way account look-ups do."""
+    login = login.strip()
+    return normalize_email(login) if "@" in login else username_key(login)

@@ -10,13 +10,11 @@ from fastapi import APIRouter, Query, Response, status
 
 from brain_battles.auth import sessions
 from brain_battles.auth.dependencies import AdminUser, CurrentUser, PrincipalDep, StaffUser
-from brain_battles.auth.service import set_password
-from brain_battles.core.dependencies import SessionDep
+from brain_battles.auth.service import check_current_password, set_password
+from brain_battles.core.dependencies import RateLimiterDep, SessionDep
 from brain_battles.core.errors import ConflictError
 from brain_battles.core.pagination import Page, PageParamsDep
-from brain_battles.core.security import verify_password
 from brain_battles.users import service
-from brain_battles.users.errors import InvalidPasswordError
 from brain_battles.users.models import Role
 from brain_battles.users.schemas import (
     AccountDeletion,
@@ -31,7 +29,10 @@ router = APIRouter(prefix="/users", tags=["users"])
 
 FORBIDDEN = {403: {"description": "Your role does not allow this"}}
 NOT_FOUND = {404: {"description": "No such user (`user_not_found`)"}}
-WRONG_PASSWORD = {400: {"description": "The password is incorrect (`invalid_password`)"}}
+WRONG_PASSWORD = {
+    400: {"description": "The password is incorrect (`invalid_password`)"},
+    429: {"description": "Too many wrong passwords; see `Retry-After`"},
+}
 logger = structlog.get_logger(__name__)
 
 
@@ -71,12 +72,11 @@ async def update_me(body: UserSelfUpdate, user: CurrentUser, session: SessionDep
     responses=WRONG_PASSWORD,
 )
 async def change_password(
-    body: PasswordChange, principal: PrincipalDep, session: SessionDep
+    body: PasswordChange, principal: PrincipalDep, session: SessionDep, limiter: RateLimiterDep
 ) -> None:
     """Change the password; the caller's other sessions end."""
     user = principal.user
-    if not await verify_password(body.current_password, user.password_hash):
-        raise InvalidPasswordError("The current password is incorrect.")
+    await check_current_password(limiter, user, body.current_password)
     await set_password(
         session,
         user,
@@ -89,10 +89,11 @@ async def change_password(
 @router.delete(
     "/me", status_code=status.HTTP_204_NO_CONTENT, response_class=Response, responses=WRONG_PASSWORD
 )
-async def delete_me(body: AccountDeletion, user: CurrentUser, session: SessionDep) -> None:
+async def delete_me(
+    body: AccountDeletion, user: CurrentUser, session: SessionDep, limiter: RateLimiterDep
+) -> None:
     """Delete the caller's account and everything it owns, after checking the password."""
-    if not await verify_password(body.password, user.password_hash):
-        raise InvalidPasswordError()
+    await check_current_password(limiter, user, body.password)
     logger.info("users.deleted_self", user_id=str(user.id))
     await session.delete(user)
 
