@@ -487,3 +487,24 @@ async def test_unknown_login_limited_alike(client: AsyncClient) -> None:
         )
         statuses.append(response.status_code)
     assert statuses == [401] * 10 + [429]
+
+
+async def test_forgot_unknown_sends_nothing(client: AsyncClient, mailbox, session_factory) -> None:
+    email = unique_email()
+    response = await client.post(f"{API}/auth/password/forgot", json={"email": email})
+    assert response.status_code == 202
+    await asyncio.sleep(0.5)  # give the worker time to run the job
+    assert mailbox.to(email) == []
+    async with session_factory() as session:
+        codes = (await session.scalars(select(OneTimeCode).where(OneTimeCode.email == email))).all()
+    assert codes == []
+
+
+async def test_reset_code_not_for_unverified(client: AsyncClient, mailbox, app) -> None:
+    email, _ = await signup(client)
+    await mailbox.wait_for(email)
+    await clear_email_limit(app, email)
+    response = await client.post(f"{API}/auth/password/forgot", json={"email": email})
+    assert response.status_code == 202
+    await asyncio.sleep(0.5)
+    assert len(mailbox.to(email)) == 1  # only the verification code from sign-up

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from brain_battles.attempts.jobs import finish_expired_attempts
-from brain_battles.auth.jobs import purge_expired_auth_records
+from brain_battles.auth.jobs import purge_expired_auth_records, send_code
 from brain_battles.core.config import Settings
 from brain_battles.core.jobs import JobFunction
 from brain_battles.mail.jobs import send_email
@@ -16,6 +16,7 @@ from brain_battles.quizzes.jobs import delete_retired_quizzes
 
 JOB_FUNCTIONS: dict[str, JobFunction] = {
     "send_email": send_email,
+    "send_code": send_code,
     "finish_expired_attempts": finish_expired_attempts,
     "purge_expired_auth_records": purge_expired_auth_records,
     "delete_retired_quizzes": delete_retired_quizzes,

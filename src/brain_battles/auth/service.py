@@ -14,9 +14,11 @@ from brain_battles.auth.errors import (
     InvalidCodeError,
     InvalidCredentialsError,
 )
+from brain_battles.auth.purposes import RESET_PASSWORD, VERIFY_EMAIL, code_email_context
 from brain_battles.auth.schemas import SignupRequest, TokenPair
 from brain_battles.core.config import Settings
 from brain_battles.core.errors import RateLimitedError
+from brain_battles.core.jobs import defer_job
 from brain_battles.core.ratelimit import RateLimiter
 from brain_battles.core.security import hash_password, verify_password
 from brain_battles.core.timeutils import utcnow
@@ -28,8 +30,6 @@ from brain_battles.users.normalize import canonical_login, username_key
 
 logger = structlog.get_logger(__name__)
 
-VERIFY_EMAIL = "verify_email"
-RESET_PASSWORD = "reset_password"
 # One email with a code (or a notice) per address per minute.
 CODE_EMAIL_WINDOW_SECONDS = 60
 # Wrong codes per address across all its codes, so resending cannot multiply the guesses.
@@ -52,11 +52,7 @@ async def _send_code(
         session,
         to=user.email,
         template=purpose,
-        context={
-            "username": user.username,
-            "code": code,
-            "ttl_minutes": settings.otp_ttl_seconds // 60,
-        },
+        context=code_email_context(settings, user, code),
     )
     logger.info("auth.code_sent", user_id=str(user.id), purpose=purpose)
 
@@ -123,15 +119,12 @@ async def verify_email(
 async def resend_code(
     session: AsyncSession, settings: Settings, limiter: RateLimiter, *, email: str, purpose: str
 ) -> None:
-    """Send a fresh code when the account is in the state the purpose needs; else nothing."""
+    """Queue a fresh code for the address; the job decides whether the account gets one.
+
+    The request never looks the address up, so it takes the same time for every address.
+    """
     await _limit(limiter, f"code-email:{email}", limit=1, window=CODE_EMAIL_WINDOW_SECONDS)
-    user = await users_service.find_by_email(session, email)
-    if user is None or not user.is_active:
-        return
-    if purpose == VERIFY_EMAIL and not user.email_verified:
-        await _send_code(session, settings, user, purpose=VERIFY_EMAIL)
-    elif purpose == RESET_PASSWORD and user.email_verified:
-        await _send_code(session, settings, user, purpose=RESET_PASSWORD)
+    defer_job(session, "send_code", email=email, purpose=purpose)
 
 
 async def login(

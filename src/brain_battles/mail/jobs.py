@@ -7,7 +7,7 @@ from typing import Any
 import structlog
 from arq import Retry
 
-from brain_battles.mail.service import MailDeliveryError, Mailer, render_email
+from brain_battles.mail.service import MailDeliveryError, Mailer, RenderedEmail, render_email
 
 logger = structlog.get_logger(__name__)
 
@@ -19,9 +19,13 @@ async def send_email(
     ctx: dict[str, Any], *, to: str, template: str, context: dict[str, Any]
 ) -> None:
     """Render one email and deliver it; an SMTP failure is retried with growing delays."""
+    await deliver(ctx, render_email(template, to, context), template=template)
+
+
+async def deliver(ctx: dict[str, Any], email: RenderedEmail, *, template: str) -> None:
+    """Send a rendered email from a job, raising arq's `Retry` when the SMTP server fails."""
     mailer: Mailer = ctx["mailer"]
     job_try = ctx.get("job_try", 1)
-    email = render_email(template, to, context)
     try:
         await mailer.send(email)
     except MailDeliveryError as exc:
