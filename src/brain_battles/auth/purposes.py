@@ -1,4 +1,4 @@
-"""What one-time codes are for, and what their emails say."""
+"""One-time code purposes and the values their email templates use."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ RESET_PASSWORD = "reset_password"
 
 
 def code_email_context(settings: Settings, user: User, code: str) -> dict[str, Any]:
-    """The template values of a code email; the template is named after the purpose."""
+    """Build the template values of a code email (the template is named after the purpose)."""
     return {
         "username": user.username,
         "code": code,
