@@ -162,8 +162,15 @@ async def worker(settings: Settings) -> AsyncIterator[Worker]:
     )
     task = asyncio.create_task(arq_worker.async_run())
     yield arq_worker
+    # Let jobs still running finish, then stop polling; a job cancelled half-way would make
+    # arq's close() re-raise its CancelledError.
+    running = [job for job in arq_worker.tasks.values() if not job.done()]
+    if running:
+        await asyncio.wait(running, timeout=15)
     task.cancel()
     await asyncio.gather(task, return_exceptions=True)
+    await asyncio.gather(*arq_worker.tasks.values(), return_exceptions=True)
+    arq_worker.tasks.clear()
     await arq_worker.close()
     await engine.dispose()
 
