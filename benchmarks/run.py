@@ -1,7 +1,7 @@
 """Measure the service's hot paths on this machine and print a Markdown table.
 
-Runs the real app in-process (httpx ASGI transport) on a throwaway PostgreSQL database with
-Redis for jobs and rate limits; emails go to a local SMTP sink. Usage, from the repo root:
+Runs the real app in-process over httpx's ASGI transport, on a throwaway PostgreSQL database
+with Redis for jobs and rate limits. Emails go to a local SMTP sink. Usage, from the repo root:
 
     .venv/bin/python benchmarks/run.py [--takers 200]
 

@@ -24,7 +24,7 @@ class Mailbox:
     def __init__(self) -> None:
         self.messages: list[EmailMessage] = []
         self._read: set[int] = set()
-        # Answer the next N deliveries with a temporary failure, to exercise retries.
+        # Reject the next N deliveries with a temporary failure, to exercise retries.
         self.fail_next = 0
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:

@@ -25,6 +25,19 @@ def _user() -> User:
     )
 
 
+async def _request_with_job(
+    session_factory: Any, queue: InProcessJobQueue, *, job_email: str | None = None
+) -> tuple[Any, User]:
+    """Open a request session as the API does, add a user and defer a job for it."""
+    services = SimpleNamespace(session_factory=session_factory, job_queue=queue)
+    dependency = get_session(services)
+    session = await anext(dependency)
+    user = _user()
+    session.add(user)
+    defer_job(session, "record", email=job_email or user.email)
+    return dependency, user
+
+
 @pytest.fixture
 def recorder(session_factory: Any) -> tuple[InProcessJobQueue, list[dict[str, Any]]]:
     seen: list[dict[str, Any]] = []
@@ -40,12 +53,7 @@ def recorder(session_factory: Any) -> tuple[InProcessJobQueue, list[dict[str, An
 
 async def test_job_runs_after_commit(client, session_factory, recorder) -> None:
     queue, seen = recorder
-    services = SimpleNamespace(session_factory=session_factory, job_queue=queue)
-    dependency = get_session(services)
-    session = await anext(dependency)
-    user = _user()
-    session.add(user)
-    defer_job(session, "record", email=user.email)
+    dependency, user = await _request_with_job(session_factory, queue)
     with pytest.raises(StopAsyncIteration):
         await anext(dependency)
     await queue.drain()
@@ -54,11 +62,7 @@ async def test_job_runs_after_commit(client, session_factory, recorder) -> None:
 
 async def test_job_dropped_on_error(client, session_factory, recorder) -> None:
     queue, seen = recorder
-    services = SimpleNamespace(session_factory=session_factory, job_queue=queue)
-    dependency = get_session(services)
-    session = await anext(dependency)
-    session.add(_user())
-    defer_job(session, "record", email="never@example.com")
+    dependency, _ = await _request_with_job(session_factory, queue, job_email="never@example.com")
     with pytest.raises(RuntimeError):
         await dependency.athrow(RuntimeError("request failed"))
     await queue.drain()
@@ -67,12 +71,7 @@ async def test_job_dropped_on_error(client, session_factory, recorder) -> None:
 
 async def test_app_error_rolls_back(client, session_factory, recorder) -> None:
     queue, seen = recorder
-    services = SimpleNamespace(session_factory=session_factory, job_queue=queue)
-    dependency = get_session(services)
-    session = await anext(dependency)
-    user = _user()
-    session.add(user)
-    defer_job(session, "record", email=user.email)
+    dependency, user = await _request_with_job(session_factory, queue)
     with pytest.raises(ConflictError):
         await dependency.athrow(ConflictError("conflict"))
     await queue.drain()
@@ -83,12 +82,7 @@ async def test_app_error_rolls_back(client, session_factory, recorder) -> None:
 
 async def test_keep_changes_error_commits(client, session_factory, recorder) -> None:
     queue, seen = recorder
-    services = SimpleNamespace(session_factory=session_factory, job_queue=queue)
-    dependency = get_session(services)
-    session = await anext(dependency)
-    user = _user()
-    session.add(user)
-    defer_job(session, "record", email=user.email)
+    dependency, user = await _request_with_job(session_factory, queue)
     with pytest.raises(ConflictError):
         await dependency.athrow(ConflictError("counted", keep_changes=True))
     await queue.drain()

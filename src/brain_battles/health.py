@@ -25,7 +25,7 @@ async def healthz() -> dict[str, str]:
 
 @router.get("/readyz", responses={503: {"description": "A dependency is unreachable"}})
 async def readyz(services: ServicesDep) -> JSONResponse:
-    """Report whether the database and Redis (when configured) answer."""
+    """Report whether the database and Redis (when configured) respond."""
     checks: dict[str, str] = {}
     try:
         async with asyncio.timeout(READINESS_TIMEOUT_SECONDS):

@@ -26,7 +26,7 @@ JOB_FUNCTIONS: dict[str, JobFunction] = {
 def build_job_context(
     settings: Settings, session_factory: async_sessionmaker[AsyncSession]
 ) -> dict[str, Any]:
-    """The `ctx` every job receives: settings, a session factory and the mailer."""
+    """Build the `ctx` every job receives: settings, a session factory and the mailer."""
     return {
         "settings": settings,
         "session_factory": session_factory,

@@ -1,4 +1,4 @@
-"""Who is calling: bearer-token authentication and role checks."""
+"""Caller authentication from bearer tokens, and role checks."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from brain_battles.core.dependencies import SessionDep, SettingsDep
 from brain_battles.core.errors import NotAuthenticatedError, PermissionDeniedError
 from brain_battles.core.security import InvalidTokenError, decode_token
 from brain_battles.core.timeutils import utcnow
-from brain_battles.users.models import Role, User
+from brain_battles.users.models import STAFF_ROLES, Role, User
 
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 
@@ -83,9 +83,5 @@ def require_roles(*roles: Role) -> Callable[[User], Coroutine[Any, Any, User]]:
     return _check
 
 
-StaffUser = Annotated[User, Depends(require_roles(Role.MODERATOR, Role.ADMIN))]
+StaffUser = Annotated[User, Depends(require_roles(*STAFF_ROLES))]
 AdminUser = Annotated[User, Depends(require_roles(Role.ADMIN))]
-
-
-def is_staff(user: User) -> bool:
-    return user.role in (Role.MODERATOR, Role.ADMIN)

@@ -54,7 +54,7 @@ async def consume_code(
     """Use up a valid code, or count a wrong try and raise `InvalidCodeError`.
 
     The error keeps the request's changes, so the try counter survives the rollback that an
-    error would otherwise cause; the fifth wrong try voids the code.
+    error would otherwise cause. The fifth wrong try voids the code.
     """
     now = utcnow()
     record = await session.scalar(

@@ -137,8 +137,8 @@ async def login(
 ) -> TokenPair:
     """Check the password and open a session; only failures count toward the limit."""
     user = await users_service.find_by_login(session, login)
-    # Counted per name as typed, once normalised: counting per account would let failures
-    # under a username and under an email add up, which tells that the two belong together.
+    # Counted per normalised name, not per account: failures under a username and under an
+    # email adding up would reveal that the two belong to one account.
     failure_key = f"login-failures:{canonical_login(login)}"
     retry_after = await limiter.blocked(failure_key, limit=LOGIN_FAILURE_LIMIT)
     if retry_after:

@@ -75,5 +75,5 @@ async def _enqueue(services: Services, jobs: list[Job]) -> None:
 
 
 # `scope="function"` commits before the response is sent, so a client that reads right after
-# a 2xx always sees the write.
+# a 2xx always reads the write.
 SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]

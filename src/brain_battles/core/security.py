@@ -22,8 +22,8 @@ TokenType = Literal["access", "refresh", "invitation"]
 
 # libpass 1.9 defaults to Argon2id with m=64 MiB, t=3, p=4.
 _password_context = CryptContext(schemes=["argon2"], deprecated="auto")
-# Each hash holds 64 MiB while it runs; more hashes at once than cores would only queue for
-# the CPU while multiplying that memory, so the extra ones wait here, off the event loop.
+# Each hash uses 64 MiB while it runs. More hashes at once than cores would only queue for the
+# CPU while multiplying that memory, so the extra ones wait here, off the event loop.
 _hashing_slots = threading.BoundedSemaphore(max(2, os.cpu_count() or 2))
 # Verified against when the account does not exist, so a missing account costs the same time.
 _DUMMY_HASH = _password_context.hash("not-a-real-password-" + secrets.token_hex(8))
@@ -104,7 +104,3 @@ def hash_otp(*, secret_key: str, email: str, purpose: str, code: str) -> str:
     """Keyed hash of a code: a leaked table cannot be brute-forced without the secret key."""
     message = f"{purpose}:{email}:{code}".encode()
     return hmac.new(secret_key.encode(), message, hashlib.sha256).hexdigest()
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()

@@ -1,4 +1,4 @@
-"""Who may see, edit and take a quiz: the one place these rules live."""
+"""Rules for seeing, editing and taking a quiz, kept in this one module."""
 
 from __future__ import annotations
 
@@ -16,11 +16,11 @@ from brain_battles.quizzes.models import (
     QuizStatus,
     Visibility,
 )
-from brain_battles.users.models import Role, User
+from brain_battles.users.models import STAFF_ROLES, Role, User
 
 
 def is_staff(user: User) -> bool:
-    return user.role in (Role.MODERATOR, Role.ADMIN)
+    return user.role in STAFF_ROLES
 
 
 def is_author(quiz: Quiz, user: User) -> bool:

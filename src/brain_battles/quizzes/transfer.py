@@ -1,6 +1,6 @@
 """The versioned export document of a quiz, and reading it back for an import.
 
-The document holds settings, questions and options in order, with the answer key, but no ids
+The document contains settings, questions and options in order, with the answer key, but no ids
 or timestamps of this database, so it can be imported into any Brain Battles instance.
 """
 

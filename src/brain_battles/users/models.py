@@ -18,6 +18,10 @@ class Role(enum.StrEnum):
     ADMIN = "admin"
 
 
+# Moderators and admins: they may read any quiz with its key and moderate content.
+STAFF_ROLES = (Role.MODERATOR, Role.ADMIN)
+
+
 class User(UUIDPrimaryKey, Timestamped, Base):
     __tablename__ = "users"
 
